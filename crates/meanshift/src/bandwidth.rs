@@ -1,0 +1,69 @@
+//! `estimate_bandwidth`: the mean distance of each sample to its k-th nearest neighbour.
+
+use crate::error::{MeanShiftError, Result};
+use crate::matrix::Matrix;
+use crate::neighbors::build_index;
+use crate::numeric::numpy_sum;
+use crate::rng::RandomState;
+use rayon::prelude::*;
+
+/// Options of [`estimate_bandwidth`], scikit-learn's defaults in `Default`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BandwidthOptions {
+    /// In `[0, 1]`: `k = floor(rows * quantile)`, at least 1.
+    pub quantile: f64,
+    /// Use only this many rows, chosen by `RandomState(random_state).permutation`.
+    pub n_samples: Option<usize>,
+    pub random_state: u32,
+}
+
+impl Default for BandwidthOptions {
+    fn default() -> Self {
+        Self { quantile: 0.3, n_samples: None, random_state: 0 }
+    }
+}
+
+/// Rows per batch in scikit-learn's loop; the sum is accumulated batch by batch.
+const BATCH: usize = 500;
+
+/// Estimates the bandwidth as scikit-learn does: with `n_samples`, the first
+/// `n_samples` rows of `RandomState(random_state).permutation(n)`; then for each
+/// used row the distance to its `k`-th nearest used row (itself first, at 0),
+/// averaged. Runs on the current rayon pool; the result does not depend on it.
+///
+/// This is quadratic-ish on all rows: pass `n_samples` for large inputs.
+pub fn estimate_bandwidth(x: &Matrix, options: &BandwidthOptions) -> Result<f64> {
+    x.require_non_empty("")?;
+    if !(0.0..=1.0).contains(&options.quantile) {
+        return Err(MeanShiftError::Parameter {
+            name: "quantile",
+            rule: "of estimateBandwidth must be a float in the range [0.0, 1.0]",
+            got: options.quantile.to_string(),
+        });
+    }
+    if options.n_samples == Some(0) {
+        return Err(MeanShiftError::Parameter {
+            name: "nSamples",
+            rule: "of estimateBandwidth must be an int in the range [1, inf) or null",
+            got: "0".into(),
+        });
+    }
+    let dim = x.n_cols();
+    let all = x.to_f64();
+    let points: std::borrow::Cow<[f64]> = match options.n_samples {
+        None => all,
+        Some(m) => {
+            let rows = RandomState::new(options.random_state).permutation(x.n_rows());
+            rows.iter().take(m).flat_map(|&r| all[r * dim..(r + 1) * dim].iter().copied()).collect::<Vec<_>>().into()
+        }
+    };
+    let m = points.len() / dim;
+    let k = ((m as f64 * options.quantile) as usize).max(1);
+    let index = build_index(&points, dim);
+    let kth: Vec<f64> = points
+        .par_chunks_exact(dim)
+        .map(|row| index.kth_squared_distance(row, k).sqrt())
+        .collect();
+    let total = kth.chunks(BATCH).fold(0.0, |acc, batch| acc + numpy_sum(batch));
+    Ok(total / m as f64)
+}

@@ -1,0 +1,283 @@
+//! `MeanShift.fit` and `predict`: hill climbing from every seed, merging of the
+//! modes found, and labelling by nearest centre.
+
+use crate::bandwidth::{estimate_bandwidth, BandwidthOptions};
+use crate::error::{MeanShiftError, Result};
+use crate::matrix::Matrix;
+use crate::neighbors::{build_index, NeighborIndex};
+use crate::seeding::{get_bin_seeds, SeedPrecision};
+use crate::threads::{resolve_threads, with_threads};
+use rayon::prelude::*;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// `MeanShift`'s parameters, with scikit-learn's defaults in `Default`.
+#[derive(Debug, Clone, Copy)]
+pub struct MeanShiftOptions<'a> {
+    /// `None`: [`estimate_bandwidth`] on all samples (quantile 0.3).
+    pub bandwidth: Option<f64>,
+    /// Starting points; `None` uses bin seeds or every sample.
+    pub seeds: Option<Matrix<'a>>,
+    pub bin_seeding: bool,
+    pub min_bin_freq: usize,
+    /// `false`: samples farther than the bandwidth from every centre get label `-1`.
+    pub cluster_all: bool,
+    pub max_iter: usize,
+    /// joblib's convention, see [`resolve_threads`].
+    pub n_jobs: Option<i64>,
+}
+
+impl Default for MeanShiftOptions<'_> {
+    fn default() -> Self {
+        Self {
+            bandwidth: None,
+            seeds: None,
+            bin_seeding: false,
+            min_bin_freq: 1,
+            cluster_all: true,
+            max_iter: 300,
+            n_jobs: None,
+        }
+    }
+}
+
+/// A fitted model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeanShiftFit {
+    /// Row-major, `n_features` values per centre, by decreasing intensity.
+    pub cluster_centers: Vec<f64>,
+    pub n_features: usize,
+    pub labels: Vec<i32>,
+    /// The largest number of completed iterations over all seeds.
+    pub n_iter: usize,
+    /// The bandwidth used (given or estimated).
+    pub bandwidth: f64,
+    /// Warnings scikit-learn would emit (e.g. bin seeding fell back to the data).
+    pub warnings: Vec<String>,
+}
+
+impl MeanShiftFit {
+    pub fn n_clusters(&self) -> usize {
+        self.cluster_centers.len() / self.n_features.max(1)
+    }
+}
+
+/// Where one seed's climb ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Climb {
+    pub position: Vec<f64>,
+    /// Points within the bandwidth of the position before the last move; 0 when
+    /// the seed had no neighbour at all (it is then discarded).
+    pub intensity: usize,
+    /// Iterations completed; the last move is not counted.
+    pub completed: usize,
+}
+
+/// Climbs from `seed` to a mode of the flat-kernel density of `points`.
+///
+/// Each step moves to the mean of the points within `bandwidth` (inclusive);
+/// it stops when a move is at most `1e-3 * bandwidth` long or after
+/// `max_iter` completed iterations (so at most `max_iter + 1` moves).
+pub fn climb(seed: &[f64], points: &[f64], index: &dyn NeighborIndex, bandwidth: f64, max_iter: usize) -> Climb {
+    let dim = seed.len();
+    let stop = 1e-3 * bandwidth;
+    let radius2 = bandwidth * bandwidth;
+    let mut position = seed.to_vec();
+    let mut sum = vec![0.0; dim];
+    let mut completed = 0;
+    loop {
+        sum.fill(0.0);
+        let mut count = 0usize;
+        index.for_each_within(&position, radius2, &mut |i| {
+            count += 1;
+            for (s, v) in sum.iter_mut().zip(&points[i * dim..(i + 1) * dim]) {
+                *s += v;
+            }
+        });
+        if count == 0 {
+            return Climb { position, intensity: 0, completed };
+        }
+        let n = count as f64;
+        let mut shift2 = 0.0;
+        for (p, s) in position.iter_mut().zip(&sum) {
+            let mean = s / n;
+            shift2 += (mean - *p) * (mean - *p);
+            *p = mean;
+        }
+        if shift2.sqrt() <= stop || completed == max_iter {
+            return Climb { position, intensity: count, completed };
+        }
+        completed += 1;
+    }
+}
+
+fn validate(x: &Matrix, options: &MeanShiftOptions) -> Result<()> {
+    x.require_non_empty(" by MeanShift")?;
+    if let Some(b) = options.bandwidth {
+        if !(b.is_finite() && b > 0.0) {
+            return Err(MeanShiftError::Parameter {
+                name: "bandwidth",
+                rule: "of MeanShift must be a float in the range (0.0, inf) or null",
+                got: b.to_string(),
+            });
+        }
+    }
+    if options.min_bin_freq < 1 {
+        return Err(MeanShiftError::Parameter {
+            name: "minBinFreq",
+            rule: "of MeanShift must be an int in the range [1, inf)",
+            got: options.min_bin_freq.to_string(),
+        });
+    }
+    if let Some(seeds) = &options.seeds {
+        if seeds.n_cols() != x.n_cols() {
+            return Err(MeanShiftError::Features {
+                name: "seeds",
+                got: seeds.n_cols(),
+                expected: x.n_cols(),
+                expecting: "MeanShift",
+            });
+        }
+        if seeds.n_rows() == 0 {
+            return Err(MeanShiftError::Parameter {
+                name: "seeds",
+                rule: "of MeanShift must have at least one row or be null",
+                got: "0 rows".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Fits mean shift to `x` with scikit-learn's semantics. The climbs run in
+/// parallel on `n_jobs` threads; the result is the same for any thread count.
+pub fn fit(x: &Matrix, options: &MeanShiftOptions) -> Result<MeanShiftFit> {
+    validate(x, options)?;
+    let threads = resolve_threads(options.n_jobs)?;
+    with_threads(threads, || fit_on_current_pool(x, options))?
+}
+
+fn fit_on_current_pool(x: &Matrix, options: &MeanShiftOptions) -> Result<MeanShiftFit> {
+    let dim = x.n_cols();
+    let points = x.to_f64();
+    let mut warnings = Vec::new();
+    let (bandwidth, precision) = match options.bandwidth {
+        Some(b) => (b, SeedPrecision::Float32),
+        None => (estimate_bandwidth(x, &BandwidthOptions::default())?, SeedPrecision::Float64),
+    };
+    let seeds: std::borrow::Cow<[f64]> = match (&options.seeds, options.bin_seeding) {
+        (Some(seeds), _) => seeds.to_f64(),
+        (None, true) => {
+            let binned = get_bin_seeds(x, bandwidth, options.min_bin_freq, precision)?;
+            warnings.extend(binned.warning);
+            if binned.seeds.is_empty() {
+                return Err(MeanShiftError::NoBinSeeds { bin_size: bandwidth, min_bin_freq: options.min_bin_freq });
+            }
+            binned.seeds.into()
+        }
+        (None, false) => std::borrow::Cow::Borrowed(&points[..]),
+    };
+
+    let index = build_index(&points, dim);
+    let climbs: Vec<Climb> = seeds
+        .par_chunks_exact(dim)
+        .map(|seed| climb(seed, &points, index.as_ref(), bandwidth, options.max_iter))
+        .collect();
+    let n_iter = climbs.iter().map(|c| c.completed).max().unwrap_or(0);
+
+    let modes = modes_by_intensity(climbs);
+    if modes.is_empty() {
+        return Err(MeanShiftError::NoPointWithinBandwidth { bandwidth });
+    }
+    let cluster_centers = suppress_near_duplicates(&modes, dim, bandwidth);
+    let labels = assign_labels(&points, &cluster_centers, dim, if options.cluster_all { None } else { Some(bandwidth) });
+    Ok(MeanShiftFit { cluster_centers, n_features: dim, labels, n_iter, bandwidth, warnings })
+}
+
+/// Keeps the climbs that found points, one per exact final position (the later
+/// seed setting the intensity, the first one the key, as a Python dict does),
+/// sorted by `(intensity, position)` descending.
+fn modes_by_intensity(climbs: Vec<Climb>) -> Vec<(Vec<f64>, usize)> {
+    let mut modes: Vec<(Vec<f64>, usize)> = Vec::new();
+    let mut slot_of: HashMap<Vec<u64>, usize> = HashMap::new();
+    for c in climbs.into_iter().filter(|c| c.intensity > 0) {
+        // `+ 0.0` maps -0.0 to 0.0: Python's equal tuples are one key.
+        let key: Vec<u64> = c.position.iter().map(|v| (v + 0.0).to_bits()).collect();
+        match slot_of.get(&key) {
+            Some(&slot) => modes[slot].1 = c.intensity,
+            None => {
+                slot_of.insert(key, modes.len());
+                modes.push((c.position, c.intensity));
+            }
+        }
+    }
+    modes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| compare_tuples(&b.0, &a.0)));
+    modes
+}
+
+/// Python's lexicographic tuple comparison of floats.
+fn compare_tuples(a: &[f64], b: &[f64]) -> Ordering {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.partial_cmp(y).unwrap_or(Ordering::Equal))
+        .find(|o| o.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
+/// Greedy de-duplication in order: each mode still standing removes every other
+/// mode within `bandwidth`. Returns the survivors, row-major, in order.
+fn suppress_near_duplicates(modes: &[(Vec<f64>, usize)], dim: usize, bandwidth: f64) -> Vec<f64> {
+    let sorted: Vec<f64> = modes.iter().flat_map(|(p, _)| p.iter().copied()).collect();
+    let index = build_index(&sorted, dim);
+    let mut unique = vec![true; modes.len()];
+    let radius2 = bandwidth * bandwidth;
+    for i in 0..modes.len() {
+        if unique[i] {
+            index.for_each_within(&sorted[i * dim..(i + 1) * dim], radius2, &mut |j| unique[j] = false);
+            unique[i] = true;
+        }
+    }
+    sorted
+        .chunks_exact(dim)
+        .zip(&unique)
+        .filter(|(_, keep)| **keep)
+        .flat_map(|(row, _)| row.iter().copied())
+        .collect()
+}
+
+/// The index of the nearest centre of each point (lowest index on ties); with
+/// `orphan_radius`, points farther than it from every centre get `-1`.
+fn assign_labels(points: &[f64], centers: &[f64], dim: usize, orphan_radius: Option<f64>) -> Vec<i32> {
+    let index = build_index(centers, dim);
+    points
+        .par_chunks_exact(dim)
+        .map(|p| {
+            let (nearest, d2) = index.nearest(p);
+            match orphan_radius {
+                Some(r) if d2.sqrt() > r => -1,
+                _ => nearest as i32,
+            }
+        })
+        .collect()
+}
+
+/// `MeanShift.predict`: the nearest of `centers` (row-major) for every row of
+/// `x`, lowest index on ties, never `-1`.
+pub fn predict(x: &Matrix, centers: &[f64], n_features: usize, n_jobs: Option<i64>) -> Result<Vec<i32>> {
+    x.require_non_empty(" by MeanShift")?;
+    if x.n_cols() != n_features {
+        return Err(MeanShiftError::Features { name: "X", got: x.n_cols(), expected: n_features, expecting: "MeanShift" });
+    }
+    if centers.is_empty() || centers.len() % n_features != 0 {
+        return Err(MeanShiftError::Shape {
+            name: "clusterCenters",
+            len: centers.len(),
+            n_rows: centers.len() / n_features.max(1),
+            n_cols: n_features,
+            expected: "a non-empty multiple of nFeatures".into(),
+        });
+    }
+    let points = x.to_f64();
+    let threads = resolve_threads(n_jobs)?;
+    with_threads(threads, || assign_labels(&points, centers, n_features, None))
+}

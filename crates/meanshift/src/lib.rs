@@ -1,0 +1,37 @@
+//! Mean shift clustering with scikit-learn's exact semantics.
+//!
+//! The crate reproduces `sklearn.cluster.MeanShift`, `mean_shift`,
+//! `estimate_bandwidth`, `get_bin_seeds` and `sklearn.datasets.make_blobs`
+//! (with NumPy's legacy `RandomState`), so that results match scikit-learn's on
+//! the same data. Seeds climb in parallel with rayon; neighbours come from a
+//! kiddo KD-tree. Results do not depend on the number of threads.
+//!
+//! ```
+//! use meanshift::{fit, Matrix, MeanShiftOptions};
+//! let x = [1.0, 1.0, 2.0, 1.0, 1.0, 0.0, 4.0, 7.0, 3.0, 5.0, 3.0, 6.0];
+//! let x = Matrix::from_f64("X", &x, 6, 2).unwrap();
+//! let model = fit(&x, &MeanShiftOptions { bandwidth: Some(2.0), ..Default::default() }).unwrap();
+//! assert_eq!(model.labels, vec![1, 1, 1, 0, 0, 0]);
+//! assert_eq!(model.n_iter, 2);
+//! ```
+
+mod bandwidth;
+mod blobs;
+mod error;
+mod fit;
+mod matrix;
+pub mod neighbors;
+mod numeric;
+mod rng;
+mod seeding;
+mod threads;
+
+pub use bandwidth::{estimate_bandwidth, BandwidthOptions};
+pub use blobs::{make_blobs, Blobs, BlobsOptions, Centers};
+pub use error::{MeanShiftError, Result};
+pub use fit::{climb, fit, predict, Climb, MeanShiftFit, MeanShiftOptions};
+pub use matrix::{Elements, Matrix};
+pub use numeric::numpy_sum;
+pub use rng::RandomState;
+pub use seeding::{get_bin_seeds, BinSeeds, SeedPrecision};
+pub use threads::{resolve_threads, with_threads};

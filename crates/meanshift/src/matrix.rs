@@ -1,0 +1,107 @@
+//! A read-only, row-major view over caller-owned `f64` or `f32` data.
+
+use crate::error::{MeanShiftError, Result};
+
+/// The element storage of a [`Matrix`]: borrowed, never copied by the view.
+#[derive(Debug, Clone, Copy)]
+pub enum Elements<'a> {
+    F64(&'a [f64]),
+    F32(&'a [f32]),
+}
+
+/// A validated row-major matrix: `n_rows * n_cols` finite values.
+#[derive(Debug, Clone, Copy)]
+pub struct Matrix<'a> {
+    elements: Elements<'a>,
+    n_rows: usize,
+    n_cols: usize,
+}
+
+impl<'a> Matrix<'a> {
+    /// Checks the shape against the data and that every value is finite.
+    ///
+    /// `name` ("X", "seeds", ...) is used in error messages. Empty matrices are
+    /// accepted here; each algorithm states its own minimum.
+    pub fn new(name: &'static str, elements: Elements<'a>, n_rows: usize, n_cols: usize) -> Result<Self> {
+        let len = match elements {
+            Elements::F64(d) => d.len(),
+            Elements::F32(d) => d.len(),
+        };
+        let expected = n_rows.checked_mul(n_cols);
+        if expected != Some(len) {
+            return Err(MeanShiftError::Shape {
+                name,
+                len,
+                n_rows,
+                n_cols,
+                expected: match expected {
+                    Some(e) => e.to_string(),
+                    None => "more values than fit in memory".into(),
+                },
+            });
+        }
+        if n_rows > u32::MAX as usize {
+            return Err(MeanShiftError::TooLarge {
+                what: name,
+                detail: format!("{n_rows} rows; at most {} are supported", u32::MAX),
+            });
+        }
+        let matrix = Self { elements, n_rows, n_cols };
+        matrix.check_finite(name)?;
+        Ok(matrix)
+    }
+
+    /// Convenience constructor for `f64` data.
+    pub fn from_f64(name: &'static str, data: &'a [f64], n_rows: usize, n_cols: usize) -> Result<Self> {
+        Self::new(name, Elements::F64(data), n_rows, n_cols)
+    }
+
+    /// Convenience constructor for `f32` data.
+    pub fn from_f32(name: &'static str, data: &'a [f32], n_rows: usize, n_cols: usize) -> Result<Self> {
+        Self::new(name, Elements::F32(data), n_rows, n_cols)
+    }
+
+    fn check_finite(&self, name: &'static str) -> Result<()> {
+        let bad = match self.elements {
+            Elements::F64(d) => d.iter().position(|v| !v.is_finite()).map(|i| (i, d[i].is_nan())),
+            Elements::F32(d) => d.iter().position(|v| !v.is_finite()).map(|i| (i, d[i].is_nan())),
+        };
+        match bad {
+            None => Ok(()),
+            Some((i, is_nan)) => Err(MeanShiftError::NonFinite {
+                name,
+                what: if is_nan { "NaN" } else { "infinity" },
+                row: i / self.n_cols,
+                col: i % self.n_cols,
+            }),
+        }
+    }
+
+    /// Fails with scikit-learn's "Found array with 0 sample(s)" message when empty.
+    pub fn require_non_empty(&self, by: &'static str) -> Result<()> {
+        if self.n_rows == 0 || self.n_cols == 0 {
+            return Err(MeanShiftError::Empty { n_rows: self.n_rows, n_cols: self.n_cols, by });
+        }
+        Ok(())
+    }
+
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+
+    pub fn n_cols(&self) -> usize {
+        self.n_cols
+    }
+
+    pub fn elements(&self) -> Elements<'a> {
+        self.elements
+    }
+
+    /// The values as `f64`, row-major: borrowed for `f64` data, converted (exactly) for `f32`.
+    pub fn to_f64(&self) -> std::borrow::Cow<'a, [f64]> {
+        match self.elements {
+            Elements::F64(d) => std::borrow::Cow::Borrowed(d),
+            Elements::F32(d) => std::borrow::Cow::Owned(d.iter().map(|&v| f64::from(v)).collect()),
+        }
+    }
+}
