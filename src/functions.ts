@@ -1,0 +1,126 @@
+import { callNative, describe } from './errors.js';
+import { type Matrix, toFlat, toRows } from './matrix.js';
+import { emitWarnings } from './meanshift.js';
+import { native } from './native.js';
+import { checkBoolean, checkInt, checkNJobs, rejectUnknown, stripUndefined } from './options.js';
+
+const MAX_SEED = 2 ** 32 - 1;
+
+export interface EstimateBandwidthOptions {
+  /** In [0, 1]: the neighbour rank used is `floor(rows × quantile)`, at least 1. Default 0.3. */
+  quantile?: number;
+  /** Estimate on this many rows, picked as scikit-learn picks them. Default `null`: all rows (quadratic). */
+  nSamples?: number | null;
+  /** Seed of NumPy's `RandomState` for picking the rows. Default 0. */
+  randomState?: number;
+  /** Threads, as in `MeanShift`. */
+  nJobs?: number | null;
+}
+
+/**
+ * `sklearn.cluster.estimate_bandwidth`: the mean distance from each (sampled) row to
+ * its k-th nearest neighbour. With `nSamples` the same rows as scikit-learn are used.
+ */
+export function estimateBandwidth(X: Matrix, options: EstimateBandwidthOptions = {}): number {
+  const owner = 'estimateBandwidth';
+  rejectUnknown(options, ['quantile', 'nSamples', 'randomState', 'nJobs'], owner);
+  const o = { quantile: 0.3, nSamples: null, randomState: 0, nJobs: null, ...stripUndefined(options) };
+  if (typeof o.quantile !== 'number' || !(o.quantile >= 0 && o.quantile <= 1)) {
+    const message = `The 'quantile' parameter of ${owner} must be a float in the range [0.0, 1.0]. Got ${describe(o.quantile)} instead.`;
+    throw typeof o.quantile === 'number' ? new RangeError(message) : new TypeError(message);
+  }
+  const nSamples = o.nSamples === null ? undefined : checkInt('nSamples', owner, o.nSamples, 1);
+  const randomState = checkInt('randomState', owner, o.randomState, 0, MAX_SEED);
+  const nJobs = checkNJobs(owner, o.nJobs) ?? undefined;
+  const x = toFlat(X);
+  return callNative(() => native.estimateBandwidth(x.data, x.nRows, x.nCols, o.quantile, nSamples, randomState, nJobs));
+}
+
+/**
+ * `sklearn.cluster.get_bin_seeds`: one seed per grid cell of size `binSize` that holds
+ * at least `minBinFreq` points, in order of first occurrence. `binSize` 0 returns the
+ * points; so does a binning that keeps every point, with scikit-learn's warning.
+ */
+export function getBinSeeds(X: Matrix, binSize: number, minBinFreq = 1): number[][] {
+  const owner = 'getBinSeeds';
+  if (typeof binSize !== 'number' || !(binSize >= 0) || !Number.isFinite(binSize)) {
+    const message = `The 'binSize' parameter of ${owner} must be a float in the range [0.0, inf). Got ${describe(binSize)} instead.`;
+    throw typeof binSize === 'number' ? new RangeError(message) : new TypeError(message);
+  }
+  checkInt('minBinFreq', owner, minBinFreq, 1);
+  const x = toFlat(X);
+  const result = callNative(() => native.getBinSeeds(x.data, x.nRows, x.nCols, binSize, minBinFreq));
+  if (result.warning) emitWarnings([result.warning]);
+  return toRows(result.seeds, x.nCols);
+}
+
+export interface MakeBlobsOptions {
+  /** Total number of points, split evenly over the centres. Default 100. */
+  nSamples?: number;
+  /** Features of random centres. Default 2 (ignored with explicit centres). */
+  nFeatures?: number;
+  /** A number of random centres, or the centres themselves. Default 3. */
+  centers?: number | number[][] | null;
+  /** Standard deviation of every cluster, or one per centre. Default 1. */
+  clusterStd?: number | number[];
+  /** Box random centres are drawn in. Default [-10, 10]. */
+  centerBox?: [number, number];
+  /** Shuffle the rows. Default true. */
+  shuffle?: boolean;
+  /** Seed of NumPy's `RandomState`: the same integer gives scikit-learn's exact data. Default: a random seed. */
+  randomState?: number | null;
+}
+
+/** `sklearn.datasets.make_blobs`: isotropic Gaussian blobs, bit-identical for an integer `randomState`. */
+export function makeBlobs(options: MakeBlobsOptions = {}): { X: number[][]; y: Int32Array } {
+  const owner = 'makeBlobs';
+  const names = ['nSamples', 'nFeatures', 'centers', 'clusterStd', 'centerBox', 'shuffle', 'randomState'];
+  rejectUnknown(options, names, owner);
+  const o = {
+    nSamples: 100,
+    nFeatures: 2,
+    centers: null,
+    clusterStd: 1,
+    centerBox: [-10, 10],
+    shuffle: true,
+    randomState: null,
+    ...stripUndefined(options),
+  };
+  const nSamples = checkInt('nSamples', owner, o.nSamples, 0);
+  const nFeatures = checkInt('nFeatures', owner, o.nFeatures, 1);
+  checkBoolean('shuffle', owner, o.shuffle);
+  const randomState =
+    o.randomState === null ? Math.floor(Math.random() * (MAX_SEED + 1)) : checkInt('randomState', owner, o.randomState, 0, MAX_SEED);
+  let centersCount: number | undefined;
+  let centers: Float64Array | undefined;
+  let centersRows: number | undefined;
+  if (o.centers === null) centersCount = 3;
+  else if (typeof o.centers === 'number') centersCount = checkInt('centers', owner, o.centers, 1);
+  else {
+    const flat = toFlat(o.centers, 'centers');
+    centers = Float64Array.from(flat.data);
+    centersRows = flat.nRows;
+  }
+  const clusterStd = typeof o.clusterStd === 'number' ? [o.clusterStd] : o.clusterStd;
+  if (!Array.isArray(clusterStd) || !clusterStd.every((s) => typeof s === 'number')) {
+    throw new TypeError(`The 'clusterStd' parameter of ${owner} must be a number or an array of numbers. Got ${describe(o.clusterStd)} instead.`);
+  }
+  const box = o.centerBox;
+  if (!Array.isArray(box) || box.length !== 2 || !box.every((b) => typeof b === 'number')) {
+    throw new TypeError(`The 'centerBox' parameter of ${owner} must be [low, high]. Got ${describe(box)} instead.`);
+  }
+  const blobs = callNative(() =>
+    native.makeBlobs({
+      nSamples,
+      nFeatures,
+      centersCount,
+      centers,
+      centersRows,
+      clusterStd,
+      centerBox: box,
+      shuffle: o.shuffle,
+      randomState,
+    }),
+  );
+  return { X: toRows(blobs.x, blobs.nFeatures), y: blobs.y };
+}

@@ -1,0 +1,13 @@
+/**
+ * fast-meanshift: scikit-learn's MeanShift for Node.js, on a parallel Rust core.
+ *
+ * Names follow scikit-learn in camelCase (`bin_seeding` → `binSeeding`,
+ * `cluster_centers_` → `clusterCenters`).
+ */
+export { MeanShift, meanShift } from './meanshift.js';
+export type { MeanShiftResult, MeanShiftJSON } from './meanshift.js';
+export { estimateBandwidth, getBinSeeds, makeBlobs } from './functions.js';
+export type { EstimateBandwidthOptions, MakeBlobsOptions } from './functions.js';
+export { NotFittedError } from './errors.js';
+export type { Matrix, DenseMatrix } from './matrix.js';
+export type { MeanShiftOptions } from './options.js';

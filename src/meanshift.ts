@@ -1,0 +1,235 @@
+import { callNative, describe, NotFittedError } from './errors.js';
+import { type FlatMatrix, type Matrix, toFlat, toRows } from './matrix.js';
+import { native, type NativeFit } from './native.js';
+import {
+  MEAN_SHIFT_DEFAULTS,
+  type MeanShiftOptions,
+  type ResolvedMeanShiftOptions,
+  rejectUnknown,
+  resolveMeanShiftOptions,
+  stripUndefined,
+} from './options.js';
+
+const OPTION_NAMES = Object.keys(MEAN_SHIFT_DEFAULTS);
+const JSON_FORMAT = 'fast-meanshift/MeanShift';
+
+/** What `meanShift` returns. */
+export interface MeanShiftResult {
+  clusterCenters: number[][];
+  labels: Int32Array;
+  nIter: number;
+}
+
+/** The serialised form of a model (`toJSON` / `fromJSON`). */
+export interface MeanShiftJSON {
+  format: typeof JSON_FORMAT;
+  version: 1;
+  params: Omit<ResolvedMeanShiftOptions, 'seeds'> & { seeds: number[][] | null };
+  fitted: {
+    clusterCenters: number[][];
+    labels: number[];
+    nIter: number;
+    nFeaturesIn: number;
+    bandwidth: number;
+  } | null;
+}
+
+interface Fitted {
+  centers: Float64Array;
+  nClusters: number;
+  nFeatures: number;
+  labels: Int32Array;
+  nIter: number;
+  bandwidth: number;
+}
+
+/** Emits the warnings scikit-learn would (e.g. bin seeding fell back to the data). */
+export function emitWarnings(warnings: readonly string[]): void {
+  for (const message of warnings) process.emitWarning(message, { type: 'UserWarning', code: 'FAST_MEANSHIFT' });
+}
+
+/** Runs the native fit on validated inputs. */
+function fitNative(x: FlatMatrix, o: ResolvedMeanShiftOptions): NativeFit {
+  let seeds: FlatMatrix | null = null;
+  if (o.seeds !== null) {
+    seeds = toFlat(o.seeds, 'seeds');
+    if (seeds.nRows > 0 && seeds.nCols !== x.nCols) {
+      throw new RangeError(`seeds has ${seeds.nCols} features, but MeanShift is expecting ${x.nCols} features as input.`);
+    }
+  }
+  const result = callNative(() =>
+    native.fit(x.data, x.nRows, x.nCols, {
+      bandwidth: o.bandwidth ?? undefined,
+      seeds: seeds ? Float64Array.from(seeds.data) : undefined,
+      seedsRows: seeds?.nRows,
+      binSeeding: o.binSeeding,
+      minBinFreq: o.minBinFreq,
+      clusterAll: o.clusterAll,
+      maxIter: o.maxIter,
+      nJobs: o.nJobs ?? undefined,
+    }),
+  );
+  emitWarnings(result.warnings);
+  return result;
+}
+
+/**
+ * Mean shift clustering with scikit-learn's semantics (`sklearn.cluster.MeanShift`).
+ *
+ * ```ts
+ * const ms = new MeanShift({ bandwidth: 2 }).fit(X);
+ * ms.clusterCenters; ms.labels; ms.predict([[0, 0]]);
+ * ```
+ */
+export class MeanShift {
+  #options: MeanShiftOptions;
+  #fitted: Fitted | null = null;
+
+  constructor(options: MeanShiftOptions = {}) {
+    rejectUnknown(options, OPTION_NAMES, 'MeanShift');
+    this.#options = stripUndefined(options);
+  }
+
+  /** Finds the clusters of `X`; options are validated here. */
+  fit(X: Matrix): this {
+    const options = resolveMeanShiftOptions(this.#options);
+    const x = toFlat(X);
+    const result = fitNative(x, options);
+    this.#fitted = {
+      centers: result.clusterCenters,
+      nClusters: result.nClusters,
+      nFeatures: result.nFeatures,
+      labels: result.labels,
+      nIter: result.nIter,
+      bandwidth: result.bandwidth,
+    };
+    return this;
+  }
+
+  /** The nearest cluster centre of each row (lowest index on ties); never `-1`. */
+  predict(X: Matrix): Int32Array {
+    const fitted = this.#requireFitted();
+    const x = toFlat(X);
+    if (x.nRows > 0 && x.nCols !== fitted.nFeatures) {
+      throw new RangeError(`X has ${x.nCols} features, but MeanShift is expecting ${fitted.nFeatures} features as input.`);
+    }
+    const nJobs = this.#options.nJobs ?? undefined;
+    return callNative(() => native.predict(x.data, x.nRows, x.nCols, fitted.centers, nJobs));
+  }
+
+  /** `fit(X).labels`: may hold `-1` when `clusterAll` is false. */
+  fitPredict(X: Matrix): Int32Array {
+    return this.fit(X).labels;
+  }
+
+  /** The options, defaults filled in. */
+  getParams(): Required<MeanShiftOptions> {
+    return { ...MEAN_SHIFT_DEFAULTS, ...this.#options } as Required<MeanShiftOptions>;
+  }
+
+  /** Changes options (checked for unknown names now, for values at the next `fit`). */
+  setParams(options: Partial<MeanShiftOptions>): this {
+    rejectUnknown(options, OPTION_NAMES, 'MeanShift.setParams');
+    // An option set to undefined goes back to its default.
+    this.#options = stripUndefined({ ...this.#options, ...options });
+    return this;
+  }
+
+  /** Cluster centres, by decreasing density (`cluster_centers_`). */
+  get clusterCenters(): number[][] {
+    const fitted = this.#requireFitted();
+    return toRows(fitted.centers, fitted.nFeatures);
+  }
+
+  /** The cluster of each training row (`labels_`); `-1` for orphans when `clusterAll` is false. */
+  get labels(): Int32Array {
+    return this.#requireFitted().labels;
+  }
+
+  /** The largest number of iterations any seed completed (`n_iter_`). */
+  get nIter(): number {
+    return this.#requireFitted().nIter;
+  }
+
+  /** The number of features seen by `fit` (`n_features_in_`). */
+  get nFeaturesIn(): number {
+    return this.#requireFitted().nFeatures;
+  }
+
+  /** The bandwidth `fit` used: the option, or the estimate when it was `null`. */
+  get bandwidthUsed(): number {
+    return this.#requireFitted().bandwidth;
+  }
+
+  /** A plain object that `JSON.stringify` turns into a model `fromJSON` restores exactly. */
+  toJSON(): MeanShiftJSON {
+    const params = this.getParams();
+    let seeds: number[][] | null = null;
+    if (params.seeds !== null) {
+      const flat = toFlat(params.seeds, 'seeds');
+      seeds = toRows(flat.data, flat.nCols);
+    }
+    const fitted = this.#fitted;
+    return {
+      format: JSON_FORMAT,
+      version: 1,
+      params: { ...(params as ResolvedMeanShiftOptions), seeds },
+      fitted: fitted && {
+        clusterCenters: toRows(fitted.centers, fitted.nFeatures),
+        labels: Array.from(fitted.labels),
+        nIter: fitted.nIter,
+        nFeaturesIn: fitted.nFeatures,
+        bandwidth: fitted.bandwidth,
+      },
+    };
+  }
+
+  /** Restores a model saved with `toJSON` (the object, or its JSON text). */
+  static fromJSON(json: unknown): MeanShift {
+    const data: unknown = typeof json === 'string' ? JSON.parse(json) : json;
+    if (data === null || typeof data !== 'object' || (data as { format?: unknown }).format !== JSON_FORMAT) {
+      throw new TypeError(`MeanShift.fromJSON expects an object made by MeanShift.toJSON (format '${JSON_FORMAT}').`);
+    }
+    const { version, params, fitted } = data as Partial<MeanShiftJSON>;
+    if (version !== 1) throw new RangeError(`MeanShift.fromJSON supports version 1. Got ${describe(version)} instead.`);
+    const model = new MeanShift((params ?? {}) as MeanShiftOptions);
+    resolveMeanShiftOptions(model.#options);
+    if (fitted !== null && fitted !== undefined) model.#fitted = restoreFitted(fitted);
+    return model;
+  }
+
+  #requireFitted(): Fitted {
+    if (this.#fitted === null) throw new NotFittedError();
+    return this.#fitted;
+  }
+}
+
+function restoreFitted(fitted: NonNullable<MeanShiftJSON['fitted']>): Fitted {
+  const bad = (what: string): never => {
+    throw new TypeError(`MeanShift.fromJSON: 'fitted.${what}' is missing or invalid.`);
+  };
+  const { clusterCenters, labels, nIter, nFeaturesIn, bandwidth } = fitted;
+  if (!Number.isInteger(nFeaturesIn) || nFeaturesIn < 1) bad('nFeaturesIn');
+  if (!Number.isInteger(nIter) || nIter < 0) bad('nIter');
+  if (typeof bandwidth !== 'number' || !(bandwidth >= 0) || !Number.isFinite(bandwidth)) bad('bandwidth');
+  if (!Array.isArray(clusterCenters) || clusterCenters.length === 0) bad('clusterCenters');
+  const centers = toFlat(clusterCenters, 'fitted.clusterCenters');
+  if (centers.nCols !== nFeaturesIn || !centers.data.every(Number.isFinite)) bad('clusterCenters');
+  if (!Array.isArray(labels) || !labels.every((l) => Number.isInteger(l) && l >= -1 && l < centers.nRows)) {
+    bad('labels');
+  }
+  return {
+    centers: Float64Array.from(centers.data),
+    nClusters: centers.nRows,
+    nFeatures: nFeaturesIn,
+    labels: Int32Array.from(labels),
+    nIter,
+    bandwidth,
+  };
+}
+
+/** `sklearn.cluster.mean_shift`: fits and returns centres, labels and the iteration count. */
+export function meanShift(X: Matrix, options: MeanShiftOptions = {}): MeanShiftResult {
+  const model = new MeanShift(options).fit(X);
+  return { clusterCenters: model.clusterCenters, labels: model.labels, nIter: model.nIter };
+}
