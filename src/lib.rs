@@ -5,14 +5,20 @@
 //! in place (no copy on the JavaScript side). Every export catches panics so
 //! that nothing can unwind into Node.
 
-use meanshift::{BandwidthOptions, Centers, Elements, Matrix, MeanShiftError, MeanShiftOptions, SeedPrecision};
+use meanshift::{
+    BandwidthOptions, Centers, Elements, Matrix, MeanShiftError, MeanShiftOptions, SeedPrecision,
+};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 /// Maps a core error to a JS error: `InvalidArg` for the caller's input and
 /// options (the TypeScript layer turns it into a `RangeError`), otherwise a plain `Error`.
 fn to_js_error(error: MeanShiftError) -> Error {
-    let status = if error.is_invalid_argument() { Status::InvalidArg } else { Status::GenericFailure };
+    let status = if error.is_invalid_argument() {
+        Status::InvalidArg
+    } else {
+        Status::GenericFailure
+    };
     Error::new(status, error.to_string())
 }
 
@@ -22,10 +28,13 @@ fn invalid(message: String) -> Error {
 
 /// A non-negative whole number from a JS number, named in the error.
 fn whole(name: &str, value: f64) -> Result<usize> {
-    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_991.0 {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_991.0
+    {
         Ok(value as usize)
     } else {
-        Err(invalid(format!("The '{name}' parameter must be a non-negative integer. Got {value} instead.")))
+        Err(invalid(format!(
+            "The '{name}' parameter must be a non-negative integer. Got {value} instead."
+        )))
     }
 }
 
@@ -36,14 +45,22 @@ fn matrix<'a>(name: &'static str, data: &'a Data, n_rows: f64, n_cols: f64) -> R
         Either::A(d) => Elements::F64(d),
         Either::B(d) => Elements::F32(d),
     };
-    Matrix::new(name, elements, whole("shape[0]", n_rows)?, whole("shape[1]", n_cols)?).map_err(to_js_error)
+    Matrix::new(
+        name,
+        elements,
+        whole("shape[0]", n_rows)?,
+        whole("shape[1]", n_cols)?,
+    )
+    .map_err(to_js_error)
 }
 
 fn n_jobs(value: Option<f64>) -> Result<Option<i64>> {
     match value {
         None => Ok(None),
         Some(v) if v.is_finite() && v.fract() == 0.0 && v.abs() <= 1e9 => Ok(Some(v as i64)),
-        Some(v) => Err(invalid(format!("The 'nJobs' parameter must be an integer or null. Got {v} instead."))),
+        Some(v) => Err(invalid(format!(
+            "The 'nJobs' parameter must be an integer or null. Got {v} instead."
+        ))),
     }
 }
 
@@ -79,7 +96,11 @@ pub fn fit(data: Data, n_rows: f64, n_cols: f64, options: NativeFitOptions) -> R
     let seeds = match (&options.seeds, options.seeds_rows) {
         (Some(seeds), Some(rows)) => {
             let rows = whole("seeds rows", rows)?;
-            let cols = if rows == 0 { x.n_cols() } else { seeds.len() / rows };
+            let cols = if rows == 0 {
+                x.n_cols()
+            } else {
+                seeds.len() / rows
+            };
             Some(Matrix::from_f64("seeds", seeds, rows, cols).map_err(to_js_error)?)
         }
         _ => None,
@@ -106,10 +127,17 @@ pub fn fit(data: Data, n_rows: f64, n_cols: f64, options: NativeFitOptions) -> R
 }
 
 #[napi(catch_unwind)]
-pub fn predict(data: Data, n_rows: f64, n_cols: f64, centers: Float64Array, n_jobs_option: Option<f64>) -> Result<Int32Array> {
+pub fn predict(
+    data: Data,
+    n_rows: f64,
+    n_cols: f64,
+    centers: Float64Array,
+    n_jobs_option: Option<f64>,
+) -> Result<Int32Array> {
     let x = matrix("X", &data, n_rows, n_cols)?;
     let n_features = x.n_cols();
-    let labels = meanshift::predict(&x, &centers, n_features, n_jobs(n_jobs_option)?).map_err(to_js_error)?;
+    let labels = meanshift::predict(&x, &centers, n_features, n_jobs(n_jobs_option)?)
+        .map_err(to_js_error)?;
     Ok(labels.into())
 }
 
@@ -153,10 +181,21 @@ pub struct NativeBinSeeds {
 }
 
 #[napi(catch_unwind)]
-pub fn get_bin_seeds(data: Data, n_rows: f64, n_cols: f64, bin_size: f64, min_bin_freq: f64) -> Result<NativeBinSeeds> {
+pub fn get_bin_seeds(
+    data: Data,
+    n_rows: f64,
+    n_cols: f64,
+    bin_size: f64,
+    min_bin_freq: f64,
+) -> Result<NativeBinSeeds> {
     let x = matrix("X", &data, n_rows, n_cols)?;
-    let binned = meanshift::get_bin_seeds(&x, bin_size, whole("minBinFreq", min_bin_freq)?, SeedPrecision::Float32)
-        .map_err(to_js_error)?;
+    let binned = meanshift::get_bin_seeds(
+        &x,
+        bin_size,
+        whole("minBinFreq", min_bin_freq)?,
+        SeedPrecision::Float32,
+    )
+    .map_err(to_js_error)?;
     Ok(NativeBinSeeds {
         n_seeds: (binned.seeds.len() / x.n_cols().max(1)) as u32,
         seeds: binned.seeds.into(),
@@ -188,13 +227,22 @@ pub struct NativeBlobs {
 
 #[napi(catch_unwind)]
 pub fn make_blobs(options: NativeBlobsOptions) -> Result<NativeBlobs> {
-    let centers = match (&options.centers, options.centers_rows, options.centers_count) {
-        (Some(values), Some(rows), _) => Centers::Fixed { values: values.to_vec(), n_centers: whole("centers", rows)? },
+    let centers = match (
+        &options.centers,
+        options.centers_rows,
+        options.centers_count,
+    ) {
+        (Some(values), Some(rows), _) => Centers::Fixed {
+            values: values.to_vec(),
+            n_centers: whole("centers", rows)?,
+        },
         (_, _, Some(count)) => Centers::Count(whole("centers", count)?),
         _ => Centers::Count(3),
     };
     let [low, high] = options.center_box[..] else {
-        return Err(invalid("The 'centerBox' parameter must be [low, high].".into()));
+        return Err(invalid(
+            "The 'centerBox' parameter must be [low, high].".into(),
+        ));
     };
     let blobs = meanshift::make_blobs(&meanshift::BlobsOptions {
         n_samples: whole("nSamples", options.n_samples)?,

@@ -19,7 +19,11 @@ pub struct BandwidthOptions {
 
 impl Default for BandwidthOptions {
     fn default() -> Self {
-        Self { quantile: 0.3, n_samples: None, random_state: 0 }
+        Self {
+            quantile: 0.3,
+            n_samples: None,
+            random_state: 0,
+        }
     }
 }
 
@@ -54,7 +58,11 @@ pub fn estimate_bandwidth(x: &Matrix, options: &BandwidthOptions) -> Result<f64>
         None => all,
         Some(m) => {
             let rows = RandomState::new(options.random_state).permutation(x.n_rows());
-            rows.iter().take(m).flat_map(|&r| all[r * dim..(r + 1) * dim].iter().copied()).collect::<Vec<_>>().into()
+            rows.iter()
+                .take(m)
+                .flat_map(|&r| all[r * dim..(r + 1) * dim].iter().copied())
+                .collect::<Vec<_>>()
+                .into()
         }
     };
     let m = points.len() / dim;
@@ -64,6 +72,8 @@ pub fn estimate_bandwidth(x: &Matrix, options: &BandwidthOptions) -> Result<f64>
         .par_chunks_exact(dim)
         .map(|row| index.kth_squared_distance(row, k).sqrt())
         .collect();
-    let total = kth.chunks(BATCH).fold(0.0, |acc, batch| acc + numpy_sum(batch));
+    let total = kth
+        .chunks(BATCH)
+        .fold(0.0, |acc, batch| acc + numpy_sum(batch));
     Ok(total / m as f64)
 }

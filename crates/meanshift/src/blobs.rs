@@ -52,34 +52,60 @@ pub struct Blobs {
 }
 
 fn parameter(name: &'static str, rule: &'static str, got: impl ToString) -> MeanShiftError {
-    MeanShiftError::Parameter { name, rule, got: got.to_string() }
+    MeanShiftError::Parameter {
+        name,
+        rule,
+        got: got.to_string(),
+    }
 }
 
 /// Draws isotropic Gaussian blobs exactly as scikit-learn does with a `RandomState`.
 pub fn make_blobs(options: &BlobsOptions) -> Result<Blobs> {
     let (lo, hi) = options.center_box;
     if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
-        return Err(parameter("centerBox", "of makeBlobs must be two finite numbers [low, high] with low <= high", format!("[{lo}, {hi}]")));
+        return Err(parameter(
+            "centerBox",
+            "of makeBlobs must be two finite numbers [low, high] with low <= high",
+            format!("[{lo}, {hi}]"),
+        ));
     }
     let mut rng = RandomState::new(options.random_state);
     let (centers, n_centers, n_features) = match &options.centers {
         Centers::Count(k) => {
             if *k == 0 {
-                return Err(parameter("centers", "of makeBlobs must be an int in the range [1, inf) or an array of centres", 0));
+                return Err(parameter(
+                    "centers",
+                    "of makeBlobs must be an int in the range [1, inf) or an array of centres",
+                    0,
+                ));
             }
             if options.n_features == 0 {
-                return Err(parameter("nFeatures", "of makeBlobs must be an int in the range [1, inf)", 0));
+                return Err(parameter(
+                    "nFeatures",
+                    "of makeBlobs must be an int in the range [1, inf)",
+                    0,
+                ));
             }
-            let count = k.checked_mul(options.n_features).ok_or_else(|| too_large("centers"))?;
+            let count = k
+                .checked_mul(options.n_features)
+                .ok_or_else(|| too_large("centers"))?;
             let values: Vec<f64> = (0..count).map(|_| rng.uniform(lo, hi)).collect();
             (values, *k, options.n_features)
         }
         Centers::Fixed { values, n_centers } => {
             if *n_centers == 0 || values.is_empty() || values.len() % n_centers != 0 {
-                return Err(parameter("centers", "of makeBlobs must be a non-empty array of rows of equal length", format!("{} values for {} centres", values.len(), n_centers)));
+                return Err(parameter(
+                    "centers",
+                    "of makeBlobs must be a non-empty array of rows of equal length",
+                    format!("{} values for {} centres", values.len(), n_centers),
+                ));
             }
             if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
-                return Err(parameter("centers", "of makeBlobs must contain finite numbers", bad));
+                return Err(parameter(
+                    "centers",
+                    "of makeBlobs must contain finite numbers",
+                    bad,
+                ));
             }
             (values.clone(), *n_centers, values.len() / n_centers)
         }
@@ -88,15 +114,27 @@ pub fn make_blobs(options: &BlobsOptions) -> Result<Blobs> {
         1 => vec![options.cluster_std[0]; n_centers],
         len if len == n_centers => options.cluster_std.clone(),
         len => {
-            return Err(parameter("clusterStd", "of makeBlobs must be a number or have one value per centre", format!("{len} values for {n_centers} centres")));
+            return Err(parameter(
+                "clusterStd",
+                "of makeBlobs must be a number or have one value per centre",
+                format!("{len} values for {n_centers} centres"),
+            ));
         }
     };
     if let Some(bad) = stds.iter().find(|s| !(s.is_finite() && **s >= 0.0)) {
-        return Err(parameter("clusterStd", "of makeBlobs must be finite and >= 0", bad));
+        return Err(parameter(
+            "clusterStd",
+            "of makeBlobs must be finite and >= 0",
+            bad,
+        ));
     }
-    let total = options.n_samples.checked_mul(n_features).ok_or_else(|| too_large("nSamples"))?;
+    let total = options
+        .n_samples
+        .checked_mul(n_features)
+        .ok_or_else(|| too_large("nSamples"))?;
     let mut x = Vec::new();
-    x.try_reserve_exact(total).map_err(|_| too_large("nSamples"))?;
+    x.try_reserve_exact(total)
+        .map_err(|_| too_large("nSamples"))?;
     let mut y = Vec::with_capacity(options.n_samples);
     let base = options.n_samples / n_centers;
     let extra = options.n_samples % n_centers;
@@ -112,12 +150,24 @@ pub fn make_blobs(options: &BlobsOptions) -> Result<Blobs> {
     }
     if options.shuffle {
         let order = rng.permutation(options.n_samples);
-        x = order.iter().flat_map(|&r| x[r * n_features..(r + 1) * n_features].iter().copied()).collect();
+        x = order
+            .iter()
+            .flat_map(|&r| x[r * n_features..(r + 1) * n_features].iter().copied())
+            .collect();
         y = order.iter().map(|&r| y[r]).collect();
     }
-    Ok(Blobs { x, y, n_samples: options.n_samples, n_features, centers })
+    Ok(Blobs {
+        x,
+        y,
+        n_samples: options.n_samples,
+        n_features,
+        centers,
+    })
 }
 
 fn too_large(what: &'static str) -> MeanShiftError {
-    MeanShiftError::TooLarge { what, detail: "the generated data would not fit in memory".into() }
+    MeanShiftError::TooLarge {
+        what,
+        detail: "the generated data would not fit in memory".into(),
+    }
 }

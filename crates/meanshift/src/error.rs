@@ -35,7 +35,9 @@ pub enum MeanShiftError {
     },
 
     /// Data whose feature count disagrees with the model's or with X's.
-    #[error("{name} has {got} features, but {expecting} is expecting {expected} features as input.")]
+    #[error(
+        "{name} has {got} features, but {expecting} is expecting {expected} features as input."
+    )]
     Features {
         name: &'static str,
         got: usize,

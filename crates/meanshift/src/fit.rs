@@ -78,7 +78,13 @@ pub struct Climb {
 /// Each step moves to the mean of the points within `bandwidth` (inclusive);
 /// it stops when a move is at most `1e-3 * bandwidth` long or after
 /// `max_iter` completed iterations (so at most `max_iter + 1` moves).
-pub fn climb(seed: &[f64], points: &[f64], index: &dyn NeighborIndex, bandwidth: f64, max_iter: usize) -> Climb {
+pub fn climb(
+    seed: &[f64],
+    points: &[f64],
+    index: &dyn NeighborIndex,
+    bandwidth: f64,
+    max_iter: usize,
+) -> Climb {
     let dim = seed.len();
     let stop = 1e-3 * bandwidth;
     let radius2 = bandwidth * bandwidth;
@@ -95,7 +101,11 @@ pub fn climb(seed: &[f64], points: &[f64], index: &dyn NeighborIndex, bandwidth:
             }
         });
         if count == 0 {
-            return Climb { position, intensity: 0, completed };
+            return Climb {
+                position,
+                intensity: 0,
+                completed,
+            };
         }
         let n = count as f64;
         let mut shift2 = 0.0;
@@ -105,7 +115,11 @@ pub fn climb(seed: &[f64], points: &[f64], index: &dyn NeighborIndex, bandwidth:
             *p = mean;
         }
         if shift2.sqrt() <= stop || completed == max_iter {
-            return Climb { position, intensity: count, completed };
+            return Climb {
+                position,
+                intensity: count,
+                completed,
+            };
         }
         completed += 1;
     }
@@ -163,7 +177,10 @@ fn fit_on_current_pool(x: &Matrix, options: &MeanShiftOptions) -> Result<MeanShi
     let mut warnings = Vec::new();
     let (bandwidth, precision) = match options.bandwidth {
         Some(b) => (b, SeedPrecision::Float32),
-        None => (estimate_bandwidth(x, &BandwidthOptions::default())?, SeedPrecision::Float64),
+        None => (
+            estimate_bandwidth(x, &BandwidthOptions::default())?,
+            SeedPrecision::Float64,
+        ),
     };
     let seeds: std::borrow::Cow<[f64]> = match (&options.seeds, options.bin_seeding) {
         (Some(seeds), _) => seeds.to_f64(),
@@ -171,7 +188,10 @@ fn fit_on_current_pool(x: &Matrix, options: &MeanShiftOptions) -> Result<MeanShi
             let binned = get_bin_seeds(x, bandwidth, options.min_bin_freq, precision)?;
             warnings.extend(binned.warning);
             if binned.seeds.is_empty() {
-                return Err(MeanShiftError::NoBinSeeds { bin_size: bandwidth, min_bin_freq: options.min_bin_freq });
+                return Err(MeanShiftError::NoBinSeeds {
+                    bin_size: bandwidth,
+                    min_bin_freq: options.min_bin_freq,
+                });
             }
             binned.seeds.into()
         }
@@ -190,8 +210,24 @@ fn fit_on_current_pool(x: &Matrix, options: &MeanShiftOptions) -> Result<MeanShi
         return Err(MeanShiftError::NoPointWithinBandwidth { bandwidth });
     }
     let cluster_centers = suppress_near_duplicates(&modes, dim, bandwidth);
-    let labels = assign_labels(&points, &cluster_centers, dim, if options.cluster_all { None } else { Some(bandwidth) });
-    Ok(MeanShiftFit { cluster_centers, n_features: dim, labels, n_iter, bandwidth, warnings })
+    let labels = assign_labels(
+        &points,
+        &cluster_centers,
+        dim,
+        if options.cluster_all {
+            None
+        } else {
+            Some(bandwidth)
+        },
+    );
+    Ok(MeanShiftFit {
+        cluster_centers,
+        n_features: dim,
+        labels,
+        n_iter,
+        bandwidth,
+        warnings,
+    })
 }
 
 /// Keeps the climbs that found points, one per exact final position (the later
@@ -233,7 +269,9 @@ fn suppress_near_duplicates(modes: &[(Vec<f64>, usize)], dim: usize, bandwidth: 
     let radius2 = bandwidth * bandwidth;
     for i in 0..modes.len() {
         if unique[i] {
-            index.for_each_within(&sorted[i * dim..(i + 1) * dim], radius2, &mut |j| unique[j] = false);
+            index.for_each_within(&sorted[i * dim..(i + 1) * dim], radius2, &mut |j| {
+                unique[j] = false
+            });
             unique[i] = true;
         }
     }
@@ -247,7 +285,12 @@ fn suppress_near_duplicates(modes: &[(Vec<f64>, usize)], dim: usize, bandwidth: 
 
 /// The index of the nearest centre of each point (lowest index on ties); with
 /// `orphan_radius`, points farther than it from every centre get `-1`.
-fn assign_labels(points: &[f64], centers: &[f64], dim: usize, orphan_radius: Option<f64>) -> Vec<i32> {
+fn assign_labels(
+    points: &[f64],
+    centers: &[f64],
+    dim: usize,
+    orphan_radius: Option<f64>,
+) -> Vec<i32> {
     let index = build_index(centers, dim);
     points
         .par_chunks_exact(dim)
@@ -263,10 +306,20 @@ fn assign_labels(points: &[f64], centers: &[f64], dim: usize, orphan_radius: Opt
 
 /// `MeanShift.predict`: the nearest of `centers` (row-major) for every row of
 /// `x`, lowest index on ties, never `-1`.
-pub fn predict(x: &Matrix, centers: &[f64], n_features: usize, n_jobs: Option<i64>) -> Result<Vec<i32>> {
+pub fn predict(
+    x: &Matrix,
+    centers: &[f64],
+    n_features: usize,
+    n_jobs: Option<i64>,
+) -> Result<Vec<i32>> {
     x.require_non_empty(" by MeanShift")?;
     if x.n_cols() != n_features {
-        return Err(MeanShiftError::Features { name: "X", got: x.n_cols(), expected: n_features, expecting: "MeanShift" });
+        return Err(MeanShiftError::Features {
+            name: "X",
+            got: x.n_cols(),
+            expected: n_features,
+            expecting: "MeanShift",
+        });
     }
     if centers.is_empty() || centers.len() % n_features != 0 {
         return Err(MeanShiftError::Shape {
@@ -279,5 +332,7 @@ pub fn predict(x: &Matrix, centers: &[f64], n_features: usize, n_jobs: Option<i6
     }
     let points = x.to_f64();
     let threads = resolve_threads(n_jobs)?;
-    with_threads(threads, || assign_labels(&points, centers, n_features, None))
+    with_threads(threads, || {
+        assign_labels(&points, centers, n_features, None)
+    })
 }

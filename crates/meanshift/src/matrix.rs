@@ -22,7 +22,12 @@ impl<'a> Matrix<'a> {
     ///
     /// `name` ("X", "seeds", ...) is used in error messages. Empty matrices are
     /// accepted here; each algorithm states its own minimum.
-    pub fn new(name: &'static str, elements: Elements<'a>, n_rows: usize, n_cols: usize) -> Result<Self> {
+    pub fn new(
+        name: &'static str,
+        elements: Elements<'a>,
+        n_rows: usize,
+        n_cols: usize,
+    ) -> Result<Self> {
         let len = match elements {
             Elements::F64(d) => d.len(),
             Elements::F32(d) => d.len(),
@@ -46,25 +51,45 @@ impl<'a> Matrix<'a> {
                 detail: format!("{n_rows} rows; at most {} are supported", u32::MAX),
             });
         }
-        let matrix = Self { elements, n_rows, n_cols };
+        let matrix = Self {
+            elements,
+            n_rows,
+            n_cols,
+        };
         matrix.check_finite(name)?;
         Ok(matrix)
     }
 
     /// Convenience constructor for `f64` data.
-    pub fn from_f64(name: &'static str, data: &'a [f64], n_rows: usize, n_cols: usize) -> Result<Self> {
+    pub fn from_f64(
+        name: &'static str,
+        data: &'a [f64],
+        n_rows: usize,
+        n_cols: usize,
+    ) -> Result<Self> {
         Self::new(name, Elements::F64(data), n_rows, n_cols)
     }
 
     /// Convenience constructor for `f32` data.
-    pub fn from_f32(name: &'static str, data: &'a [f32], n_rows: usize, n_cols: usize) -> Result<Self> {
+    pub fn from_f32(
+        name: &'static str,
+        data: &'a [f32],
+        n_rows: usize,
+        n_cols: usize,
+    ) -> Result<Self> {
         Self::new(name, Elements::F32(data), n_rows, n_cols)
     }
 
     fn check_finite(&self, name: &'static str) -> Result<()> {
         let bad = match self.elements {
-            Elements::F64(d) => d.iter().position(|v| !v.is_finite()).map(|i| (i, d[i].is_nan())),
-            Elements::F32(d) => d.iter().position(|v| !v.is_finite()).map(|i| (i, d[i].is_nan())),
+            Elements::F64(d) => d
+                .iter()
+                .position(|v| !v.is_finite())
+                .map(|i| (i, d[i].is_nan())),
+            Elements::F32(d) => d
+                .iter()
+                .position(|v| !v.is_finite())
+                .map(|i| (i, d[i].is_nan())),
         };
         match bad {
             None => Ok(()),
@@ -80,7 +105,11 @@ impl<'a> Matrix<'a> {
     /// Fails with scikit-learn's "Found array with 0 sample(s)" message when empty.
     pub fn require_non_empty(&self, by: &'static str) -> Result<()> {
         if self.n_rows == 0 || self.n_cols == 0 {
-            return Err(MeanShiftError::Empty { n_rows: self.n_rows, n_cols: self.n_cols, by });
+            return Err(MeanShiftError::Empty {
+                n_rows: self.n_rows,
+                n_cols: self.n_cols,
+                by,
+            });
         }
         Ok(())
     }

@@ -21,7 +21,9 @@ const BUCKET: usize = 32;
 /// Squared euclidean distance, summed in feature order from 0 (as kiddo does).
 #[inline]
 pub fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).fold(0.0, |acc, (x, y)| acc + (x - y) * (x - y))
+    a.iter()
+        .zip(b)
+        .fold(0.0, |acc, (x, y)| acc + (x - y) * (x - y))
 }
 
 /// Neighbour queries over `n` points of `d` features.
@@ -38,10 +40,19 @@ pub trait NeighborIndex: Sync + Send {
     fn nearest(&self, query: &[f64]) -> (usize, f64);
 }
 
+/// Coordinates this large can make squared distances overflow to infinity, where
+/// the tree's pruning (strict `<` against the radius) would miss points: such
+/// data and queries are scanned instead, which stays exact.
+const EXTREME: f64 = 1e153;
+
+fn is_extreme(values: &[f64]) -> bool {
+    values.iter().any(|v| v.abs() >= EXTREME)
+}
+
 /// Builds the best exact index for `points` (row-major, `dim` features each).
 pub fn build_index(points: &[f64], dim: usize) -> Box<dyn NeighborIndex + '_> {
-    let n = if dim == 0 { 0 } else { points.len() / dim };
-    if n >= MIN_TREE_POINTS {
+    let n = points.len().checked_div(dim).unwrap_or(0);
+    if n >= MIN_TREE_POINTS && !is_extreme(points) {
         macro_rules! dispatch {
             ($($k:literal)*) => {
                 match dim {
@@ -81,7 +92,10 @@ impl NeighborIndex for BruteIndex<'_> {
     }
 
     fn kth_squared_distance(&self, query: &[f64], k: usize) -> f64 {
-        let mut distances: Vec<f64> = self.rows().map(|row| squared_distance(row, query)).collect();
+        let mut distances: Vec<f64> = self
+            .rows()
+            .map(|row| squared_distance(row, query))
+            .collect();
         let k = k.clamp(1, distances.len());
         let (_, kth, _) = distances.select_nth_unstable_by(k - 1, f64::total_cmp);
         *kth
@@ -99,13 +113,15 @@ impl NeighborIndex for BruteIndex<'_> {
     }
 }
 
-/// A kiddo KD-tree over points of `K` features.
-pub struct KdIndex<const K: usize> {
+/// A kiddo KD-tree over points of `K` features (the points are kept for the
+/// rare queries that must be scanned, see [`build_index`]).
+pub struct KdIndex<'a, const K: usize> {
     tree: ImmutableKdTree<f64, u32, K, BUCKET>,
+    scan: BruteIndex<'a>,
 }
 
-impl<const K: usize> KdIndex<K> {
-    pub fn new(points: &[f64]) -> Self {
+impl<'a, const K: usize> KdIndex<'a, K> {
+    pub fn new(points: &'a [f64]) -> Self {
         let rows: Vec<[f64; K]> = points
             .chunks_exact(K)
             .map(|row| {
@@ -114,7 +130,10 @@ impl<const K: usize> KdIndex<K> {
                 fixed
             })
             .collect();
-        Self { tree: ImmutableKdTree::new_from_slice(&rows) }
+        Self {
+            tree: ImmutableKdTree::new_from_slice(&rows),
+            scan: BruteIndex::new(points, K),
+        }
     }
 
     fn fixed(query: &[f64]) -> [f64; K] {
@@ -124,15 +143,24 @@ impl<const K: usize> KdIndex<K> {
     }
 }
 
-impl<const K: usize> NeighborIndex for KdIndex<K> {
+impl<const K: usize> NeighborIndex for KdIndex<'_, K> {
     fn for_each_within(&self, query: &[f64], radius2: f64, visit: &mut dyn FnMut(usize)) {
+        if !radius2.is_finite() || is_extreme(query) {
+            return self.scan.for_each_within(query, radius2, visit);
+        }
         let query = Self::fixed(query);
-        for found in self.tree.within_unsorted::<SquaredEuclidean>(&query, radius2) {
+        for found in self
+            .tree
+            .within_unsorted::<SquaredEuclidean>(&query, radius2)
+        {
             visit(found.item as usize);
         }
     }
 
     fn kth_squared_distance(&self, query: &[f64], k: usize) -> f64 {
+        if is_extreme(query) {
+            return self.scan.kth_squared_distance(query, k);
+        }
         let query = Self::fixed(query);
         let k = NonZeroUsize::new(k.clamp(1, self.tree.size())).unwrap_or(NonZeroUsize::MIN);
         let found = self.tree.nearest_n::<SquaredEuclidean>(&query, k);
@@ -140,11 +168,17 @@ impl<const K: usize> NeighborIndex for KdIndex<K> {
     }
 
     fn nearest(&self, query: &[f64]) -> (usize, f64) {
+        if is_extreme(query) {
+            return self.scan.nearest(query);
+        }
         let fixed = Self::fixed(query);
         let best = self.tree.nearest_one::<SquaredEuclidean>(&fixed);
         // The tree may return any of several equidistant points: take the lowest index.
         let mut lowest = best.item as usize;
-        for found in self.tree.within_unsorted::<SquaredEuclidean>(&fixed, best.distance) {
+        for found in self
+            .tree
+            .within_unsorted::<SquaredEuclidean>(&fixed, best.distance)
+        {
             if found.distance == best.distance {
                 lowest = lowest.min(found.item as usize);
             }

@@ -30,7 +30,12 @@ pub enum SeedPrecision {
 ///
 /// `bin_size == 0` returns `x` unchanged; so does a binning that keeps as many
 /// bins as there are points, with a warning.
-pub fn get_bin_seeds(x: &Matrix, bin_size: f64, min_bin_freq: usize, precision: SeedPrecision) -> Result<BinSeeds> {
+pub fn get_bin_seeds(
+    x: &Matrix,
+    bin_size: f64,
+    min_bin_freq: usize,
+    precision: SeedPrecision,
+) -> Result<BinSeeds> {
     if !(bin_size.is_finite() && bin_size >= 0.0) {
         return Err(MeanShiftError::Parameter {
             name: "binSize",
@@ -38,15 +43,22 @@ pub fn get_bin_seeds(x: &Matrix, bin_size: f64, min_bin_freq: usize, precision: 
             got: bin_size.to_string(),
         });
     }
+    x.require_non_empty("")?;
     let points = x.to_f64();
     if bin_size == 0.0 {
-        return Ok(BinSeeds { seeds: points.into_owned(), warning: None });
+        return Ok(BinSeeds {
+            seeds: points.into_owned(),
+            warning: None,
+        });
     }
     let dim = x.n_cols();
     let mut counts: HashMap<Vec<u64>, usize> = HashMap::new();
     let mut first_seen: Vec<Vec<f64>> = Vec::new();
     for row in points.chunks_exact(dim) {
-        let bin: Vec<f64> = row.iter().map(|v| (v / bin_size).round_ties_even()).collect();
+        let bin: Vec<f64> = row
+            .iter()
+            .map(|v| (v / bin_size).round_ties_even())
+            .collect();
         // -0.0 and 0.0 are the same bin (as Python's tuple keys compare them).
         let key: Vec<u64> = bin.iter().map(|b| (b + 0.0).to_bits()).collect();
         let count = counts.entry(key).or_insert(0);
@@ -77,5 +89,8 @@ pub fn get_bin_seeds(x: &Matrix, bin_size: f64, min_bin_freq: usize, precision: 
             })
         })
         .collect();
-    Ok(BinSeeds { seeds, warning: None })
+    Ok(BinSeeds {
+        seeds,
+        warning: None,
+    })
 }

@@ -27,7 +27,9 @@ pub fn with_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) ->
     static POOLS: OnceLock<Mutex<HashMap<usize, Arc<ThreadPool>>>> = OnceLock::new();
     let pools = POOLS.get_or_init(Default::default);
     let pool = {
-        let mut pools = pools.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut pools = pools
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         match pools.get(&threads) {
             Some(pool) => Arc::clone(pool),
             None => {
@@ -35,7 +37,10 @@ pub fn with_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) ->
                     .num_threads(threads)
                     .thread_name(|i| format!("meanshift-{i}"))
                     .build()
-                    .map_err(|e| MeanShiftError::ThreadPool { threads, reason: e.to_string() })?;
+                    .map_err(|e| MeanShiftError::ThreadPool {
+                        threads,
+                        reason: e.to_string(),
+                    })?;
                 let pool = Arc::new(pool);
                 pools.insert(threads, Arc::clone(&pool));
                 pool
