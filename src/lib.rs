@@ -96,11 +96,7 @@ pub fn fit(data: Data, n_rows: f64, n_cols: f64, options: NativeFitOptions) -> R
     let seeds = match (&options.seeds, options.seeds_rows) {
         (Some(seeds), Some(rows)) => {
             let rows = whole("seeds rows", rows)?;
-            let cols = if rows == 0 {
-                x.n_cols()
-            } else {
-                seeds.len() / rows
-            };
+            let cols = seeds.len().checked_div(rows).unwrap_or(x.n_cols());
             Some(Matrix::from_f64("seeds", seeds, rows, cols).map_err(to_js_error)?)
         }
         _ => None,
