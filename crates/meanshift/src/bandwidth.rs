@@ -4,6 +4,7 @@ use crate::error::{MeanShiftError, Result};
 use crate::matrix::Matrix;
 use crate::neighbors::build_index;
 use crate::numeric::numpy_sum;
+use crate::observer::{Observer, Unobserved};
 use crate::rng::RandomState;
 use rayon::prelude::*;
 
@@ -37,6 +38,16 @@ const BATCH: usize = 500;
 ///
 /// This is quadratic-ish on all rows: pass `n_samples` for large inputs.
 pub fn estimate_bandwidth(x: &Matrix, options: &BandwidthOptions) -> Result<f64> {
+    estimate_bandwidth_observed(x, options, &Unobserved)
+}
+
+/// [`estimate_bandwidth`], stopping with [`MeanShiftError::Aborted`] when `observer` asks
+/// (polled before each row's neighbour query). Reports no progress.
+pub fn estimate_bandwidth_observed(
+    x: &Matrix,
+    options: &BandwidthOptions,
+    observer: &dyn Observer,
+) -> Result<f64> {
     x.require_non_empty("")?;
     if !(0.0..=1.0).contains(&options.quantile) {
         return Err(MeanShiftError::Parameter {
@@ -70,8 +81,15 @@ pub fn estimate_bandwidth(x: &Matrix, options: &BandwidthOptions) -> Result<f64>
     let index = build_index(&points, dim);
     let kth: Vec<f64> = points
         .par_chunks_exact(dim)
-        .map(|row| index.kth_squared_distance(row, k).sqrt())
-        .collect();
+        .map(|row| {
+            if observer.is_aborted() {
+                None
+            } else {
+                Some(index.kth_squared_distance(row, k).sqrt())
+            }
+        })
+        .collect::<Option<_>>()
+        .ok_or(MeanShiftError::Aborted)?;
     let total = kth
         .chunks(BATCH)
         .fold(0.0, |acc, batch| acc + numpy_sum(batch));

@@ -1,15 +1,17 @@
 //! `MeanShift.fit` and `predict`: hill climbing from every seed, merging of the
 //! modes found, and labelling by nearest centre.
 
-use crate::bandwidth::{estimate_bandwidth, BandwidthOptions};
+use crate::bandwidth::{estimate_bandwidth_observed, BandwidthOptions};
 use crate::error::{MeanShiftError, Result};
 use crate::matrix::Matrix;
 use crate::neighbors::{build_index, NeighborIndex};
+use crate::observer::{Observer, Unobserved};
 use crate::seeding::{get_bin_seeds, SeedPrecision};
 use crate::threads::{resolve_threads, with_threads};
 use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 /// `MeanShift`'s parameters, with scikit-learn's defaults in `Default`.
 #[derive(Debug, Clone, Copy)]
@@ -166,19 +168,33 @@ fn validate(x: &Matrix, options: &MeanShiftOptions) -> Result<()> {
 /// Fits mean shift to `x` with scikit-learn's semantics. The climbs run in
 /// parallel on `n_jobs` threads; the result is the same for any thread count.
 pub fn fit(x: &Matrix, options: &MeanShiftOptions) -> Result<MeanShiftFit> {
-    validate(x, options)?;
-    let threads = resolve_threads(options.n_jobs)?;
-    with_threads(threads, || fit_on_current_pool(x, options))?
+    fit_observed(x, options, &Unobserved)
 }
 
-fn fit_on_current_pool(x: &Matrix, options: &MeanShiftOptions) -> Result<MeanShiftFit> {
+/// [`fit`], reporting each finished seed to `observer` and stopping with
+/// [`MeanShiftError::Aborted`] as soon as it asks (checked before every climb).
+pub fn fit_observed(
+    x: &Matrix,
+    options: &MeanShiftOptions,
+    observer: &dyn Observer,
+) -> Result<MeanShiftFit> {
+    validate(x, options)?;
+    let threads = resolve_threads(options.n_jobs)?;
+    with_threads(threads, || fit_on_current_pool(x, options, observer))?
+}
+
+fn fit_on_current_pool(
+    x: &Matrix,
+    options: &MeanShiftOptions,
+    observer: &dyn Observer,
+) -> Result<MeanShiftFit> {
     let dim = x.n_cols();
     let points = x.to_f64();
     let mut warnings = Vec::new();
     let (bandwidth, precision) = match options.bandwidth {
         Some(b) => (b, SeedPrecision::Float32),
         None => (
-            estimate_bandwidth(x, &BandwidthOptions::default())?,
+            estimate_bandwidth_observed(x, &BandwidthOptions::default(), observer)?,
             SeedPrecision::Float64,
         ),
     };
@@ -199,10 +215,23 @@ fn fit_on_current_pool(x: &Matrix, options: &MeanShiftOptions) -> Result<MeanShi
     };
 
     let index = build_index(&points, dim);
-    let climbs: Vec<Climb> = seeds
+    let total = seeds.len() / dim;
+    let done = AtomicUsize::new(0);
+    let climbs: Vec<Option<Climb>> = seeds
         .par_chunks_exact(dim)
-        .map(|seed| climb(seed, &points, index.as_ref(), bandwidth, options.max_iter))
+        .map(|seed| {
+            if observer.is_aborted() {
+                return None;
+            }
+            let result = climb(seed, &points, index.as_ref(), bandwidth, options.max_iter);
+            observer.on_progress(done.fetch_add(1, AtomicOrdering::Relaxed) + 1, total);
+            Some(result)
+        })
         .collect();
+    let climbs: Vec<Climb> = climbs
+        .into_iter()
+        .collect::<Option<_>>()
+        .ok_or(MeanShiftError::Aborted)?;
     let n_iter = climbs.iter().map(|c| c.completed).max().unwrap_or(0);
 
     let modes = modes_by_intensity(climbs);

@@ -601,3 +601,71 @@ fn get_bin_seeds_on_zero_columns_does_not_panic() {
         Err(meanshift::MeanShiftError::Empty { .. })
     ));
 }
+
+/// An observer sees every seed finish (the last report says `total`) and can stop a fit.
+#[test]
+fn observer_reports_progress_and_aborts() {
+    use meanshift::{fit_observed, MeanShiftError, Observer};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    struct Watch {
+        calls: AtomicUsize,
+        max_done: AtomicUsize,
+        abort_after: usize,
+    }
+    impl Observer for Watch {
+        fn is_aborted(&self) -> bool {
+            self.calls.load(Ordering::Relaxed) >= self.abort_after
+        }
+        fn on_progress(&self, done: usize, total: usize) {
+            assert!(done <= total);
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            self.max_done.fetch_max(done, Ordering::Relaxed);
+        }
+    }
+    let blobs = meanshift::make_blobs(&meanshift::BlobsOptions {
+        n_samples: 500,
+        ..Default::default()
+    })
+    .unwrap();
+    let x = Matrix::from_f64("X", &blobs.x, 500, 2).unwrap();
+    let options = MeanShiftOptions {
+        bandwidth: Some(2.0),
+        ..Default::default()
+    };
+
+    let all = Watch {
+        calls: AtomicUsize::new(0),
+        max_done: AtomicUsize::new(0),
+        abort_after: usize::MAX,
+    };
+    let model = fit_observed(&x, &options, &all).unwrap();
+    assert_eq!(all.calls.load(Ordering::Relaxed), 500);
+    assert_eq!(all.max_done.load(Ordering::Relaxed), 500);
+    assert_eq!(model, meanshift::fit(&x, &options).unwrap());
+
+    let stop = Watch {
+        calls: AtomicUsize::new(0),
+        max_done: AtomicUsize::new(0),
+        abort_after: 10,
+    };
+    assert_eq!(
+        fit_observed(&x, &options, &stop),
+        Err(MeanShiftError::Aborted)
+    );
+    assert!(stop.calls.load(Ordering::Relaxed) < 500);
+
+    let options = MeanShiftOptions {
+        bandwidth: None,
+        ..Default::default()
+    };
+    let at_once = Watch {
+        calls: AtomicUsize::new(0),
+        max_done: AtomicUsize::new(0),
+        abort_after: 0,
+    };
+    assert_eq!(
+        fit_observed(&x, &options, &at_once),
+        Err(MeanShiftError::Aborted)
+    );
+}
