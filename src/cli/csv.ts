@@ -38,9 +38,7 @@ export function parseCsv(text: string, file: string): Dataset {
       comment: '#',
       comment_no_infix: true,
       skip_empty_lines: true,
-      trim: delimiter !== ' ',
-      ltrim: delimiter === ' ',
-      rtrim: delimiter === ' ',
+      trim: true,
       info: true,
     }) as unknown as Row[];
   } catch (error) {

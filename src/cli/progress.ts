@@ -55,7 +55,9 @@ export class ProgressBar {
     const now = this.#now();
     if (done < total && now - this.#lastDraw < 100) return;
     this.#lastDraw = now;
-    this.#stream.write(`\r${this.render(done, total, this.#stream.columns ?? 80)}\x1b[K`);
+    // A pseudo-terminal without a size reports 0 columns.
+    const columns = this.#stream.columns && this.#stream.columns > 20 ? this.#stream.columns : 80;
+    this.#stream.write(`\r${this.render(done, total, columns)}\x1b[K`);
     this.#drawn = true;
   }
 
