@@ -1,0 +1,51 @@
+// A TypeScript (ES module) consumer, type-checked with a strict `tsc --noEmit`; it names every export
+// of fast-meanshift (scripts/consumer-test.mjs checks that none is missing).
+import {
+  MeanShift,
+  NotFittedError,
+  estimateBandwidth,
+  getBinSeeds,
+  makeBlobs,
+  meanShift,
+  type DenseMatrix,
+  type EstimateBandwidthOptions,
+  type MakeBlobsOptions,
+  type Matrix,
+  type MeanShiftJSON,
+  type MeanShiftOptions,
+  type MeanShiftResult,
+} from 'fast-meanshift';
+
+const blobOptions: MakeBlobsOptions = { nSamples: 300, centers: [[5, 5], [1, 1]], clusterStd: 0.3, randomState: 0 };
+const { X, y }: { X: number[][]; y: Int32Array } = makeBlobs(blobOptions);
+const rows: Matrix = X;
+const float32Rows: Matrix = X.map((row) => Float32Array.from(row));
+const dense: DenseMatrix = { data: new Float64Array(X.flat()), shape: [X.length, 2] };
+
+const bandwidthOptions: EstimateBandwidthOptions = { quantile: 0.2, nSamples: null, randomState: 0, nJobs: -1 };
+const bandwidth: number = estimateBandwidth(rows, bandwidthOptions);
+const options: MeanShiftOptions = { bandwidth, binSeeding: true, minBinFreq: 1, clusterAll: true, maxIter: 300, nJobs: null };
+
+const model: MeanShift = new MeanShift(options).fit(dense);
+const centers: number[][] = model.clusterCenters;
+const labels: Int32Array = model.labels;
+const nIter: number = model.nIter;
+const params: Required<MeanShiftOptions> = model.getParams();
+const json: MeanShiftJSON = model.toJSON();
+const restored: MeanShift = MeanShift.fromJSON(json);
+const predicted: Int32Array = restored.predict(float32Rows);
+const result: MeanShiftResult = meanShift(rows, options);
+const seeds: number[][] = getBinSeeds(rows, bandwidth, 1);
+
+let notFitted: NotFittedError | undefined;
+try {
+  new MeanShift().predict(rows);
+} catch (error) {
+  if (error instanceof NotFittedError) notFitted = error;
+}
+const message: string | undefined = notFitted?.message;
+
+// @ts-expect-error: unknown options are a type error (and a TypeError at run time)
+new MeanShift({ bandwith: 1 });
+
+export const summary = { y, centers, labels, nIter, params, predicted, result, seeds, message, fitted: json.fitted };
