@@ -1,0 +1,80 @@
+// @ts-check
+// One implementation on one workload, in its own process so that its peak RSS is its own.
+//
+//   node bench/child.mjs '<job JSON>'
+//
+// job: { impl: 'fast-all' | 'fast-1t' | 'js-brute' | 'js-kdbush', data, n, d, bandwidth (null:
+// estimate inside the fit), binSeeding, reps, budgetSec, labelsOut? }. Runs one untimed warm-up
+// fit on the first 2,000 rows, then timed fits until `reps` runs or `budgetSec` seconds of fitting,
+// and prints one JSON line: times (s), median, nClusters, nIter, bandwidthUsed, centres (when few),
+// peakRssBytes (getrusage maxRSS of this process), rssBeforeFitBytes.
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { readMatrix } from './data.mjs';
+import { meanShiftBrute, meanShiftKdbush } from './plain-js.mjs';
+
+const job = JSON.parse(process.argv[2] ?? '{}');
+const { impl, n, d } = job;
+const data = readMatrix(job.data, n, d);
+
+/** @returns {(data: Float64Array, n: number) => { nClusters: number, nIter: number, labels: Int32Array, bandwidth: number, centers: number[][] }} */
+async function implementation() {
+  const options = { bandwidth: job.bandwidth, binSeeding: job.binSeeding };
+  if (impl === 'fast-all' || impl === 'fast-1t') {
+    const { MeanShift } = await import('../dist/index.js');
+    const nJobs = impl === 'fast-1t' ? 1 : null;
+    return (x, rows) => {
+      const ms = new MeanShift({ ...options, nJobs }).fit({ data: x, shape: [rows, d] });
+      const centers = ms.clusterCenters;
+      return { nClusters: centers.length, nIter: ms.nIter, labels: ms.labels, bandwidth: ms.bandwidthUsed, centers };
+    };
+  }
+  if (impl === 'js-brute' || impl === 'js-kdbush') {
+    const fit = impl === 'js-brute' ? meanShiftBrute : meanShiftKdbush;
+    return (x, rows) => {
+      const r = fit(x, rows, d, options);
+      const centers = [];
+      for (let c = 0; c < r.nClusters; c++) centers.push(Array.from(r.clusterCenters.subarray(c * d, c * d + d)));
+      return { nClusters: r.nClusters, nIter: r.nIter, labels: r.labels, bandwidth: r.bandwidth, centers };
+    };
+  }
+  throw new Error(`unknown implementation ${impl}`);
+}
+
+const fit = await implementation();
+const warmRows = Math.min(n, 2000);
+try {
+  fit(data.subarray(0, warmRows * d), warmRows);
+} catch {
+  // a slice can have no seed (bin seeding); the warm-up only compiles code paths
+}
+
+const rssBeforeFitBytes = process.memoryUsage().rss;
+const times = [];
+let last;
+let spent = 0;
+while (times.length < job.reps && (times.length === 0 || spent < job.budgetSec)) {
+  const t0 = performance.now();
+  last = fit(data, n);
+  const s = (performance.now() - t0) / 1000;
+  times.push(s);
+  spent += s;
+}
+if (!last) throw new Error('no run');
+if (job.labelsOut) writeFileSync(job.labelsOut, new Uint8Array(last.labels.buffer, last.labels.byteOffset, last.labels.byteLength));
+const sorted = [...times].sort((a, b) => a - b);
+const mid = sorted.length >> 1;
+const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+console.log(
+  JSON.stringify({
+    impl,
+    times,
+    median,
+    nClusters: last.nClusters,
+    nIter: last.nIter,
+    bandwidthUsed: last.bandwidth,
+    centers: last.nClusters <= 50 ? last.centers : null,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    rssBeforeFitBytes,
+  }),
+);
