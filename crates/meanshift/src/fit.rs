@@ -4,9 +4,10 @@
 use crate::bandwidth::{estimate_bandwidth_observed, BandwidthOptions};
 use crate::error::{MeanShiftError, Result};
 use crate::matrix::Matrix;
-use crate::neighbors::{build_index, NeighborIndex};
+use crate::neighbors::build_index;
 use crate::observer::{Observer, Unobserved};
 use crate::seeding::{get_bin_seeds, SeedPrecision};
+use crate::sumtree::{build_ball_sum, BallSum};
 use crate::threads::{resolve_threads, with_threads};
 use rayon::prelude::*;
 use std::cmp::Ordering;
@@ -80,13 +81,7 @@ pub struct Climb {
 /// Each step moves to the mean of the points within `bandwidth` (inclusive);
 /// it stops when a move is at most `1e-3 * bandwidth` long or after
 /// `max_iter` completed iterations (so at most `max_iter + 1` moves).
-pub fn climb(
-    seed: &[f64],
-    points: &[f64],
-    index: &dyn NeighborIndex,
-    bandwidth: f64,
-    max_iter: usize,
-) -> Climb {
+pub fn climb(seed: &[f64], index: &dyn BallSum, bandwidth: f64, max_iter: usize) -> Climb {
     let dim = seed.len();
     let stop = 1e-3 * bandwidth;
     let radius2 = bandwidth * bandwidth;
@@ -95,13 +90,7 @@ pub fn climb(
     let mut completed = 0;
     loop {
         sum.fill(0.0);
-        let mut count = 0usize;
-        index.for_each_within(&position, radius2, &mut |i| {
-            count += 1;
-            for (s, v) in sum.iter_mut().zip(&points[i * dim..(i + 1) * dim]) {
-                *s += v;
-            }
-        });
+        let count = index.ball_sum(&position, radius2, &mut sum);
         if count == 0 {
             return Climb {
                 position,
@@ -214,7 +203,7 @@ fn fit_on_current_pool(
         (None, false) => std::borrow::Cow::Borrowed(&points[..]),
     };
 
-    let index = build_index(&points, dim);
+    let index = build_ball_sum(&points, dim);
     let total = seeds.len() / dim;
     let done = AtomicUsize::new(0);
     let climbs: Vec<Option<Climb>> = seeds
@@ -223,7 +212,7 @@ fn fit_on_current_pool(
             if observer.is_aborted() {
                 return None;
             }
-            let result = climb(seed, &points, index.as_ref(), bandwidth, options.max_iter);
+            let result = climb(seed, index.as_ref(), bandwidth, options.max_iter);
             observer.on_progress(done.fetch_add(1, AtomicOrdering::Relaxed) + 1, total);
             Some(result)
         })

@@ -25,6 +25,7 @@ mod numeric;
 mod observer;
 mod rng;
 mod seeding;
+pub mod sumtree;
 mod threads;
 
 pub use bandwidth::{estimate_bandwidth, estimate_bandwidth_observed, BandwidthOptions};

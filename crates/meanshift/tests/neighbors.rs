@@ -403,11 +403,15 @@ fn infinite_radius_with_overflowing_distances() {
     // Seen through a climb with bandwidth 1e160 (radius2 overflows to +inf).
     let tree = meanshift::climb(
         &[0.0],
-        &points,
-        build_index(&points, 1).as_ref(),
+        &meanshift::sumtree::SumTree::<1>::new(&points),
         1e160,
         300,
     );
-    let scan = meanshift::climb(&[0.0], &points, &BruteIndex::new(&points, 1), 1e160, 300);
+    let scan = meanshift::climb(
+        &[0.0],
+        &meanshift::sumtree::ScanSum::new(&points, 1),
+        1e160,
+        300,
+    );
     assert_eq!(tree, scan);
 }

@@ -1,6 +1,6 @@
 //! Spec facts that the scikit-learn fixtures do not pin down directly.
 
-use meanshift::neighbors::build_index;
+use meanshift::sumtree::build_ball_sum;
 use meanshift::{
     climb, estimate_bandwidth, fit, get_bin_seeds, make_blobs, numpy_sum, predict,
     BandwidthOptions, BlobsOptions, Centers, Matrix, MeanShiftError, MeanShiftOptions, RandomState,
@@ -20,8 +20,8 @@ const LINE: [f64; 4] = [0.0, 1.0, 2.0, 10.0];
 
 #[test]
 fn max_iter_zero_still_moves_once() {
-    let index = build_index(&LINE, 1);
-    let c = climb(&[0.0], &LINE, index.as_ref(), 1.5, 0);
+    let index = build_ball_sum(&LINE, 1);
+    let c = climb(&[0.0], index.as_ref(), 1.5, 0);
     assert_eq!(
         (c.position.clone(), c.intensity, c.completed),
         (vec![0.5], 2, 0)
@@ -50,21 +50,21 @@ fn max_iter_zero_still_moves_once() {
 
 #[test]
 fn climb_counts_completed_iterations_and_includes_the_boundary() {
-    let index = build_index(&LINE, 1);
+    let index = build_ball_sum(&LINE, 1);
     // max_iter 1: two moves, the second from 0.5 where 2.0 is at exactly 1.5.
-    let c = climb(&[0.0], &LINE, index.as_ref(), 1.5, 1);
+    let c = climb(&[0.0], index.as_ref(), 1.5, 1);
     assert_eq!(
         (c.position.clone(), c.intensity, c.completed),
         (vec![1.0], 3, 1)
     );
     // Unlimited: a third move of length 0 stops the climb; it is not counted.
-    let c = climb(&[0.0], &LINE, index.as_ref(), 1.5, 300);
+    let c = climb(&[0.0], index.as_ref(), 1.5, 300);
     assert_eq!(
         (c.position.clone(), c.intensity, c.completed),
         (vec![1.0], 3, 2)
     );
     // A seed with no neighbour stays put with intensity 0.
-    let c = climb(&[5.0], &LINE, index.as_ref(), 1.5, 300);
+    let c = climb(&[5.0], index.as_ref(), 1.5, 300);
     assert_eq!(
         (c.position.clone(), c.intensity, c.completed),
         (vec![5.0], 0, 0)

@@ -1,0 +1,72 @@
+//! Times the core alone on the benchmark workloads (no Node), for profiling
+//! with `perf` or `valgrind --tool=callgrind`:
+//!
+//! ```sh
+//! cargo run -p meanshift --release --example workloads -- W1 [threads] [repeats]
+//! ```
+//! Workloads: W1 (tutorial, every point a seed), W2 (1M points, bin seeding),
+//! W5 (W1's data, bandwidth estimated on all samples), S<N> (N points, bin seeding).
+
+use meanshift::{
+    estimate_bandwidth, fit, make_blobs, BandwidthOptions, BlobsOptions, Centers, Matrix,
+    MeanShiftOptions,
+};
+use std::time::Instant;
+
+fn tutorial_blobs(n: usize) -> Vec<f64> {
+    let blobs = make_blobs(&BlobsOptions {
+        n_samples: n,
+        centers: Centers::Fixed {
+            values: vec![5.0, 5.0, 3.0, 3.0, 1.0, 1.0],
+            n_centers: 3,
+        },
+        cluster_std: vec![0.3],
+        random_state: 0,
+        ..Default::default()
+    })
+    .expect("valid blobs");
+    blobs.x
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let workload = args.first().map_or("W1", String::as_str);
+    let threads: Option<i64> = args.get(1).and_then(|t| t.parse().ok());
+    let repeats: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(3);
+    let (n, bin_seeding, estimate_in_fit) = match workload {
+        "W1" => (10_000, false, false),
+        "W2" => (1_000_000, true, false),
+        "W5" => (10_000, false, true),
+        s if s.starts_with('S') => (s[1..].parse().expect("S<N>"), true, false),
+        other => panic!("unknown workload {other}"),
+    };
+    let data = tutorial_blobs(n);
+    let x = Matrix::from_f64("X", &data, n, 2).expect("finite data");
+    let bandwidth = if estimate_in_fit {
+        None
+    } else {
+        let options = BandwidthOptions {
+            quantile: 0.2,
+            n_samples: Some(500),
+            random_state: 0,
+        };
+        Some(estimate_bandwidth(&x, &options).expect("bandwidth"))
+    };
+    let options = MeanShiftOptions {
+        bandwidth,
+        bin_seeding,
+        n_jobs: threads,
+        ..Default::default()
+    };
+    for _ in 0..repeats {
+        let start = Instant::now();
+        let model = fit(&x, &options).expect("fit");
+        let seconds = start.elapsed().as_secs_f64();
+        println!(
+            "{workload} n={n} threads={threads:?} clusters={} n_iter={} bandwidth={:.6} fit={seconds:.4}s",
+            model.n_clusters(),
+            model.n_iter,
+            model.bandwidth
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! The hill-climbing query: the count and the coordinate sum of the points
+//! within a ball, answered by a KD-tree whose nodes carry their count, sum and
+//! bounding box.
+//!
+//! A node wholly inside the ball contributes its precomputed sum without its
+//! points being read; a node wholly outside is skipped. The inside/outside
+//! tests are exact with respect to the per-point test `Σ (p - q)² <= r²`: the
+//! box bounds are computed with the same operations in the same order, and
+//! correctly rounded arithmetic is monotone, so a node is taken whole only if
+//! every one of its points would pass the per-point test, and skipped only if
+//! none would. The neighbour set is therefore exactly scikit-learn's; only the
+//! order of summation differs (it is fixed by the tree, which is built
+//! deterministically, so results do not depend on threads).
+
+use crate::neighbors::squared_distance;
+use rayon::join;
+use std::collections::HashMap;
+
+/// Points per leaf.
+const LEAF: usize = 16;
+/// Subtrees larger than this are built in parallel.
+const PARALLEL_BUILD: usize = 1 << 14;
+
+/// Count and coordinate sum of the points within a ball.
+pub trait BallSum: Sync + Send {
+    /// Adds to `sum` the coordinates of every point `p` with `Σ (p - q)² <= radius2`
+    /// and returns how many there are. `sum` must hold `dim` zeros on entry.
+    fn ball_sum(&self, query: &[f64], radius2: f64, sum: &mut [f64]) -> usize;
+}
+
+/// The best [`BallSum`] for `points` (row-major, `dim` features each): a
+/// [`SumTree`] up to 16 features, an exact scan above.
+pub fn build_ball_sum(points: &[f64], dim: usize) -> Box<dyn BallSum + '_> {
+    macro_rules! dispatch {
+        ($($k:literal)*) => {
+            match dim {
+                $($k => return Box::new(SumTree::<$k>::new(points)),)*
+                _ => {}
+            }
+        };
+    }
+    dispatch!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+    Box::new(ScanSum { points, dim })
+}
+
+/// The exact scan: every point tested.
+pub struct ScanSum<'a> {
+    points: &'a [f64],
+    dim: usize,
+}
+
+impl<'a> ScanSum<'a> {
+    pub fn new(points: &'a [f64], dim: usize) -> Self {
+        Self { points, dim }
+    }
+}
+
+impl BallSum for ScanSum<'_> {
+    fn ball_sum(&self, query: &[f64], radius2: f64, sum: &mut [f64]) -> usize {
+        let mut count = 0;
+        for row in self.points.chunks_exact(self.dim) {
+            if squared_distance(row, query) <= radius2 {
+                count += 1;
+                for (s, v) in sum.iter_mut().zip(row) {
+                    *s += v;
+                }
+            }
+        }
+        count
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Node<const D: usize> {
+    lo: [f64; D],
+    hi: [f64; D],
+    sum: [f64; D],
+    count: u32,
+    /// Point range in tree order.
+    start: u32,
+    /// Offset from this node to its right child; 0 for a leaf (the left child is next).
+    right: u32,
+}
+
+impl<const D: usize> Default for Node<D> {
+    fn default() -> Self {
+        Self {
+            lo: [0.0; D],
+            hi: [0.0; D],
+            sum: [0.0; D],
+            count: 0,
+            start: 0,
+            right: 0,
+        }
+    }
+}
+
+/// A KD-tree over points of `D` features with per-node count, sum and bounding box.
+pub struct SumTree<const D: usize> {
+    points: Vec<[f64; D]>,
+    nodes: Vec<Node<D>>,
+}
+
+/// Nodes in the subtree of a range of `n` points (split at `n / 2` until `n <= LEAF`).
+fn subtree_size(n: usize, memo: &mut HashMap<usize, usize>) -> usize {
+    if n <= LEAF {
+        return 1;
+    }
+    if let Some(&size) = memo.get(&n) {
+        return size;
+    }
+    let size = 1 + subtree_size(n / 2, memo) + subtree_size(n - n / 2, memo);
+    memo.insert(n, size);
+    size
+}
+
+impl<const D: usize> SumTree<D> {
+    /// Builds the tree over a copy of `points` (row-major, `D` values each).
+    /// The layout depends only on the points, never on the thread count.
+    pub fn new(points: &[f64]) -> Self {
+        let mut rows: Vec<[f64; D]> = points
+            .chunks_exact(D)
+            .map(|row| {
+                let mut fixed = [0.0; D];
+                fixed.copy_from_slice(row);
+                fixed
+            })
+            .collect();
+        let mut memo = HashMap::new();
+        let mut nodes = vec![Node::default(); subtree_size(rows.len(), &mut memo)];
+        if !rows.is_empty() {
+            let (lo, hi) = bounds(&rows);
+            build(&mut rows, 0, &mut nodes, &memo, lo, hi);
+        }
+        Self {
+            points: rows,
+            nodes,
+        }
+    }
+}
+
+fn bounds<const D: usize>(rows: &[[f64; D]]) -> ([f64; D], [f64; D]) {
+    let mut lo = [f64::INFINITY; D];
+    let mut hi = [f64::NEG_INFINITY; D];
+    for row in rows {
+        for j in 0..D {
+            lo[j] = lo[j].min(row[j]);
+            hi[j] = hi[j].max(row[j]);
+        }
+    }
+    (lo, hi)
+}
+
+/// Builds the subtree of `rows` (which start at `start` in tree order) into
+/// `nodes` (preorder). `lo`/`hi` bound the rows (used only to pick the split).
+fn build<const D: usize>(
+    rows: &mut [[f64; D]],
+    start: usize,
+    nodes: &mut [Node<D>],
+    memo: &HashMap<usize, usize>,
+    lo: [f64; D],
+    hi: [f64; D],
+) {
+    let n = rows.len();
+    if n <= LEAF {
+        let (lo, hi) = bounds(rows);
+        let mut sum = [0.0; D];
+        for row in rows.iter() {
+            for j in 0..D {
+                sum[j] += row[j];
+            }
+        }
+        nodes[0] = Node {
+            lo,
+            hi,
+            sum,
+            count: n as u32,
+            start: start as u32,
+            right: 0,
+        };
+        return;
+    }
+    let split = (0..D)
+        .max_by(|&a, &b| (hi[a] - lo[a]).total_cmp(&(hi[b] - lo[b])).then(b.cmp(&a)))
+        .unwrap_or(0);
+    let mid = n / 2;
+    rows.select_nth_unstable_by(mid, |a, b| a[split].total_cmp(&b[split]));
+    let pivot = rows[mid][split];
+    let left_size = if mid <= LEAF { 1 } else { memo[&mid] };
+    let (head, rest) = nodes.split_at_mut(1);
+    let (left_nodes, right_nodes) = rest.split_at_mut(left_size);
+    let (left_rows, right_rows) = rows.split_at_mut(mid);
+    let (mut left_hi, mut right_lo) = (hi, lo);
+    left_hi[split] = pivot;
+    right_lo[split] = pivot;
+    if n > PARALLEL_BUILD {
+        join(
+            || build(left_rows, start, left_nodes, memo, lo, left_hi),
+            || build(right_rows, start + mid, right_nodes, memo, right_lo, hi),
+        );
+    } else {
+        build(left_rows, start, left_nodes, memo, lo, left_hi);
+        build(right_rows, start + mid, right_nodes, memo, right_lo, hi);
+    }
+    let (l, r) = (&left_nodes[0], &right_nodes[0]);
+    let mut node = Node {
+        count: n as u32,
+        start: start as u32,
+        right: 1 + left_size as u32,
+        ..Node::default()
+    };
+    for j in 0..D {
+        node.lo[j] = l.lo[j].min(r.lo[j]);
+        node.hi[j] = l.hi[j].max(r.hi[j]);
+        node.sum[j] = l.sum[j] + r.sum[j];
+    }
+    head[0] = node;
+}
+
+/// The smallest and largest squared distance from `q` to any point of the box,
+/// computed as the per-point distance is (`fl(p - q)` squared, summed in
+/// feature order from 0), so that the bounds hold for the rounded values too.
+#[inline]
+fn box_distances<const D: usize>(q: &[f64; D], lo: &[f64; D], hi: &[f64; D]) -> (f64, f64) {
+    let mut near = 0.0;
+    let mut far = 0.0;
+    for j in 0..D {
+        let a = lo[j] - q[j];
+        let b = hi[j] - q[j];
+        let (a2, b2) = (a * a, b * b);
+        // q below the box: the nearest coordinate is lo; above: hi; inside: 0.
+        near += if a > 0.0 {
+            a2
+        } else if b < 0.0 {
+            b2
+        } else {
+            0.0
+        };
+        far += a2.max(b2);
+    }
+    (near, far)
+}
+
+impl<const D: usize> BallSum for SumTree<D> {
+    fn ball_sum(&self, query: &[f64], radius2: f64, sum: &mut [f64]) -> usize {
+        let mut q = [0.0; D];
+        q.copy_from_slice(query);
+        let mut total = [0.0; D];
+        let mut count = 0usize;
+        // Depth is at most log2(u32::MAX / LEAF) + 1 < 32; each pop pushes at most two.
+        let mut stack = [0u32; 64];
+        let mut top = 0;
+        if !self.nodes.is_empty() {
+            stack[0] = 0;
+            top = 1;
+        }
+        while top > 0 {
+            top -= 1;
+            let index = stack[top] as usize;
+            let node = &self.nodes[index];
+            let (near, far) = box_distances(&q, &node.lo, &node.hi);
+            if near > radius2 {
+                continue;
+            }
+            if far <= radius2 {
+                count += node.count as usize;
+                for j in 0..D {
+                    total[j] += node.sum[j];
+                }
+                continue;
+            }
+            if node.right == 0 {
+                let start = node.start as usize;
+                for p in &self.points[start..start + node.count as usize] {
+                    let mut d2 = 0.0;
+                    for j in 0..D {
+                        d2 += (p[j] - q[j]) * (p[j] - q[j]);
+                    }
+                    if d2 <= radius2 {
+                        count += 1;
+                        for j in 0..D {
+                            total[j] += p[j];
+                        }
+                    }
+                }
+                continue;
+            }
+            // Left child first: push right, then left.
+            stack[top] = (index + node.right as usize) as u32;
+            stack[top + 1] = (index + 1) as u32;
+            top += 2;
+        }
+        for (s, t) in sum.iter_mut().zip(&total) {
+            *s += t;
+        }
+        count
+    }
+}

@@ -1,0 +1,133 @@
+//! The hill-climbing query (`SumTree::ball_sum`) against an exact scan: the same
+//! neighbour count always (boundary included), the same sums exactly on integer data
+//! (where any summation order is exact) and to rounding on continuous data.
+
+use meanshift::sumtree::{build_ball_sum, BallSum, ScanSum, SumTree};
+use meanshift::RandomState;
+
+/// Integer coordinates in [-span, span] with every third row a duplicate: squared
+/// distances are exact integers, so points land exactly on integer radii.
+fn grid(rng: &mut RandomState, n: usize, dim: usize, span: u64) -> Vec<f64> {
+    let mut points: Vec<f64> = Vec::with_capacity(n * dim);
+    for i in 0..n {
+        if i % 3 == 2 {
+            let src = rng.interval((i - 1) as u64) as usize;
+            let row = points[src * dim..(src + 1) * dim].to_vec();
+            points.extend(row);
+        } else {
+            points.extend((0..dim).map(|_| rng.interval(2 * span) as f64 - span as f64));
+        }
+    }
+    points
+}
+
+fn query_both(
+    tree: &dyn BallSum,
+    scan: &ScanSum,
+    q: &[f64],
+    r2: f64,
+) -> ((usize, Vec<f64>), (usize, Vec<f64>)) {
+    let mut a = vec![0.0; q.len()];
+    let mut b = vec![0.0; q.len()];
+    let ca = tree.ball_sum(q, r2, &mut a);
+    let cb = scan.ball_sum(q, r2, &mut b);
+    ((ca, a), (cb, b))
+}
+
+#[test]
+fn integer_data_counts_and_sums_are_exact_in_every_dimension() {
+    let mut rng = RandomState::new(17);
+    for dim in 1..=17 {
+        for n in [1, 5, 16, 17, 100, 2000] {
+            let points = grid(&mut rng, n, dim, 6);
+            let tree = build_ball_sum(&points, dim);
+            let scan = ScanSum::new(&points, dim);
+            let mut on_boundary = 0;
+            for t in 0..40 {
+                let r = rng.interval((n - 1) as u64) as usize;
+                let mut q = points[r * dim..(r + 1) * dim].to_vec();
+                if t % 2 == 1 {
+                    q.iter_mut()
+                        .for_each(|v| *v += rng.interval(4) as f64 - 2.0);
+                }
+                // Half the radii pass exactly through a data point.
+                let other = rng.interval((n - 1) as u64) as usize;
+                let r2 = if t % 4 < 2 {
+                    meanshift::neighbors::squared_distance(
+                        &points[other * dim..(other + 1) * dim],
+                        &q,
+                    )
+                } else {
+                    rng.interval(10 * dim as u64) as f64
+                };
+                let (got, want) = query_both(tree.as_ref(), &scan, &q, r2);
+                assert_eq!(got, want, "dim {dim} n {n} q {q:?} r2 {r2}");
+                // Count how often the radius passes exactly through a point.
+                on_boundary += points
+                    .chunks_exact(dim)
+                    .filter(|p| meanshift::neighbors::squared_distance(p, &q) == r2)
+                    .count();
+            }
+            if n >= 100 {
+                assert!(
+                    on_boundary > 0,
+                    "dim {dim} n {n}: no point on a radius, the boundary went untested"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn continuous_data_counts_exact_and_sums_to_rounding() {
+    let mut rng = RandomState::new(5);
+    for dim in [1, 2, 3, 8, 16] {
+        let n = 5000;
+        let points: Vec<f64> = (0..n * dim).map(|_| rng.normal(0.0, 1.0)).collect();
+        let tree = build_ball_sum(&points, dim);
+        let scan = ScanSum::new(&points, dim);
+        for _ in 0..50 {
+            let q: Vec<f64> = (0..dim).map(|_| rng.normal(0.0, 1.0)).collect();
+            let r2 = rng.uniform(0.0, 2.0 * dim as f64);
+            let ((ca, a), (cb, b)) = query_both(tree.as_ref(), &scan, &q, r2);
+            assert_eq!(ca, cb, "dim {dim}");
+            for (x, y) in a.iter().zip(&b) {
+                assert!((x - y).abs() <= 1e-12 * cb as f64, "dim {dim}: {x} vs {y}");
+            }
+        }
+    }
+}
+
+#[test]
+fn whole_tree_and_empty_results() {
+    let mut rng = RandomState::new(9);
+    let points = grid(&mut rng, 1000, 2, 50);
+    let tree = SumTree::<2>::new(&points);
+    let scan = ScanSum::new(&points, 2);
+    // A ball holding everything, one holding nothing, and an infinite one.
+    for (q, r2) in [
+        ([0.0, 0.0], 1e9),
+        ([1e6, 1e6], 1.0),
+        ([3.0, -2.0], f64::INFINITY),
+    ] {
+        let (got, want) = query_both(&tree, &scan, &q, r2);
+        assert_eq!(got, want);
+    }
+    let (got, _) = query_both(&tree, &scan, &[0.0, 0.0], 1e9);
+    assert_eq!(got.0, 1000);
+}
+
+#[test]
+fn the_tree_layout_does_not_depend_on_threads() {
+    let mut rng = RandomState::new(3);
+    let points: Vec<f64> = (0..200_000 * 2).map(|_| rng.normal(0.0, 1.0)).collect();
+    let one = meanshift::with_threads(1, || SumTree::<2>::new(&points)).unwrap();
+    let two = meanshift::with_threads(2, || SumTree::<2>::new(&points)).unwrap();
+    for _ in 0..20 {
+        let q = [rng.normal(0.0, 1.0), rng.normal(0.0, 1.0)];
+        let mut a = [0.0; 2];
+        let mut b = [0.0; 2];
+        assert_eq!(one.ball_sum(&q, 0.5, &mut a), two.ball_sum(&q, 0.5, &mut b));
+        assert_eq!(a.map(f64::to_bits), b.map(f64::to_bits));
+    }
+}
