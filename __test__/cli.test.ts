@@ -238,7 +238,10 @@ describe('errors: exit 1, one line, no stack trace', () => {
     expectOneLineError(['cluster', 'blobs.xlsx'], "blobs.xlsx: unknown input type '.xlsx'");
     expectOneLineError(['cluster', 'blobs.csv', '--bandwidth', '1', '--labels', 'no/such/dir/l.csv'], 'cannot write no/such/dir/l.csv');
     expectOneLineError(['cluster', fixture('nan.npy'), '--bandwidth', '1'], 'row 1, column 0 is NaN');
-    expectOneLineError(['cluster', 'blobs.csv', '--bandwidth', '0.0001', '--bin-seeding', '--min-bin-freq', '1000'], /bin/i);
+    expectOneLineError(
+      ['cluster', 'blobs.csv', '--bandwidth', '0.0001', '--bin-seeding', '--min-bin-freq', '1000'],
+      'Bin seeding found no seed: no bin of size 0.0001 holds at least --min-bin-freq=1000 points. Lower --min-bin-freq, increase --bandwidth or drop --bin-seeding.',
+    );
   });
 });
 

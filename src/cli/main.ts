@@ -266,6 +266,14 @@ function routeWarnings(): void {
   });
 }
 
+/** The library's advice names its options; say the command's. */
+function inCliTerms(message: string): string {
+  return message
+    .replace(/set 'binSeeding' to false/g, 'drop --bin-seeding')
+    .replace(/'minBinFreq'|minBinFreq(?==)/g, '--min-bin-freq')
+    .replace(/increase the bandwidth/g, 'increase --bandwidth');
+}
+
 export async function main(argv: string[] = process.argv): Promise<void> {
   routeWarnings();
   try {
@@ -273,7 +281,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   } catch (error) {
     // Every failure is one line; a stack trace only when asked for (FAST_MEANSHIFT_DEBUG=1).
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${message.split('\n')[0]}\n`);
+    process.stderr.write(`error: ${inCliTerms(message.split('\n')[0] ?? '')}\n`);
     if (process.env.FAST_MEANSHIFT_DEBUG && error instanceof Error && !(error instanceof CliError)) {
       process.stderr.write(`${error.stack}\n`);
     }
