@@ -28,7 +28,7 @@ function isMusl() {
     // no ldd: ask the process report below
   }
   try {
-    const report = process.report && process.report.getReport();
+    const report = getReport();
     if (report && report.header && report.header.glibcVersionRuntime) return false;
     if (report && Array.isArray(report.sharedObjects)) {
       return report.sharedObjects.some((f) => f.includes('libc.musl-') || f.includes('ld-musl-'));
@@ -39,9 +39,16 @@ function isMusl() {
   return null;
 }
 
+/** The process report (without its slow network part, as the napi-rs loader asks for it). */
+function getReport() {
+  if (!process.report || typeof process.report.getReport !== 'function') return null;
+  process.report.excludeNetwork = true;
+  return process.report.getReport();
+}
+
 function glibcVersion() {
   try {
-    const report = process.report && process.report.getReport();
+    const report = getReport();
     return (report && report.header && report.header.glibcVersionRuntime) || null;
   } catch {
     return null;
