@@ -160,6 +160,11 @@ async function cluster(input: string, o: ClusterOptions): Promise<void> {
   if (bandwidth === undefined) {
     const quantile = o.quantile ?? 0.3;
     const nSamples = o.nSamples ?? null;
+    if (nSamples === null && dataset.nRows > 20_000 && !quiet) {
+      process.stderr.write(
+        `note: estimating the bandwidth on all ${dataset.nRows} rows takes time quadratic in N; --n-samples 1000 or --bandwidth B is much faster\n`,
+      );
+    }
     bandwidth = estimateBandwidth(matrix, { quantile, nSamples, nJobs });
     const used = nSamples === null ? dataset.nRows : Math.min(nSamples, dataset.nRows);
     how = `estimated: quantile ${quantile} on ${used === dataset.nRows ? 'all' : used} of ${dataset.nRows} samples`;
