@@ -26,6 +26,11 @@ pub trait BallSum: Sync + Send {
     /// Adds to `sum` the coordinates of every point `p` with `Σ (p - q)² <= radius2`
     /// and returns how many there are. `sum` must hold `dim` zeros on entry.
     fn ball_sum(&self, query: &[f64], radius2: f64, sum: &mut [f64]) -> usize;
+
+    /// The exact `k`-th smallest squared distance from `query` to the points
+    /// (`1 <= k <= n`; a point equal to the query counts, at 0). `hint`, a
+    /// nearby query's answer or 0, may only make it faster.
+    fn kth_squared_distance(&self, query: &[f64], k: usize, hint: f64) -> f64;
 }
 
 /// The best [`BallSum`] for `points` (row-major, `dim` features each): a
@@ -67,6 +72,17 @@ impl BallSum for ScanSum<'_> {
             }
         }
         count
+    }
+
+    fn kth_squared_distance(&self, query: &[f64], k: usize, _hint: f64) -> f64 {
+        let mut distances: Vec<f64> = self
+            .points
+            .chunks_exact(self.dim)
+            .map(|p| squared_distance(p, query))
+            .collect();
+        let k = k.clamp(1, distances.len());
+        let (_, kth, _) = distances.select_nth_unstable_by(k - 1, f64::total_cmp);
+        *kth
     }
 }
 
@@ -220,7 +236,7 @@ fn build<const D: usize>(
 /// The smallest and largest squared distance from `q` to any point of the box,
 /// computed as the per-point distance is (`fl(p - q)` squared, summed in
 /// feature order from 0), so that the bounds hold for the rounded values too.
-#[inline]
+#[inline(always)]
 fn box_distances<const D: usize>(q: &[f64; D], lo: &[f64; D], hi: &[f64; D]) -> (f64, f64) {
     let mut near = 0.0;
     let mut far = 0.0;
@@ -241,7 +257,169 @@ fn box_distances<const D: usize>(q: &[f64; D], lo: &[f64; D], hi: &[f64; D]) -> 
     (near, far)
 }
 
+/// What a traversal hands back: a node taken whole, or the points of an opened leaf.
+enum Reached<'a, const D: usize> {
+    Whole(&'a Node<D>),
+    Leaf(&'a [[f64; D]]),
+}
+
+/// What a traversal does with a node, given its box distances.
+enum Visit {
+    Skip,
+    /// Every point of the node qualifies: use the node's aggregates.
+    Whole,
+    /// Look inside (children, or the points of a leaf).
+    Open,
+}
+
+#[inline(always)]
+fn squared_distance_fixed<const D: usize>(p: &[f64; D], q: &[f64; D]) -> f64 {
+    let mut d2 = 0.0;
+    for j in 0..D {
+        d2 += (p[j] - q[j]) * (p[j] - q[j]);
+    }
+    d2
+}
+
+impl<const D: usize> SumTree<D> {
+    /// Depth-first, left before right, over the nodes `decide` does not skip,
+    /// handing nodes taken whole and the points of opened leaves to `reach`.
+    #[inline(always)]
+    fn walk(
+        &self,
+        q: &[f64; D],
+        decide: impl Fn(f64, f64) -> Visit,
+        mut reach: impl FnMut(Reached<'_, D>),
+    ) {
+        if self.nodes.is_empty() {
+            return;
+        }
+        // Depth is at most log2(u32::MAX / LEAF) + 1 < 32; each pop pushes at most two.
+        let mut stack = [0u32; 64];
+        let mut top = 1;
+        while top > 0 {
+            top -= 1;
+            let index = stack[top] as usize;
+            let node = &self.nodes[index];
+            let (near, far) = box_distances(q, &node.lo, &node.hi);
+            match decide(near, far) {
+                Visit::Skip => {}
+                Visit::Whole => reach(Reached::Whole(node)),
+                Visit::Open if node.right == 0 => {
+                    let start = node.start as usize;
+                    reach(Reached::Leaf(
+                        &self.points[start..start + node.count as usize],
+                    ));
+                }
+                Visit::Open => {
+                    stack[top] = (index + node.right as usize) as u32;
+                    stack[top + 1] = (index + 1) as u32;
+                    top += 2;
+                }
+            }
+        }
+    }
+
+    /// How many points lie within `radius2` (squared) of `q`.
+    pub fn count_within(&self, q: &[f64; D], radius2: f64) -> usize {
+        let mut count = 0;
+        self.walk(
+            q,
+            |near, far| inside_outside(near, far, radius2),
+            |reached| match reached {
+                Reached::Whole(node) => count += node.count as usize,
+                Reached::Leaf(points) => {
+                    count += points
+                        .iter()
+                        .filter(|p| squared_distance_fixed(p, q) <= radius2)
+                        .count()
+                }
+            },
+        );
+        count
+    }
+
+    /// The exact `k`-th smallest squared distance from `q` to the points
+    /// (`1 <= k <= n`), found by bisecting on the radius with node counts and
+    /// selecting among the few points of the last shell. `hint` (a previous
+    /// answer, or 0) only speeds up the search.
+    fn kth_fixed(&self, q: &[f64; D], k: usize, hint: f64) -> f64 {
+        let n = self.points.len();
+        let k = k.clamp(1, n.max(1));
+        // Invariant: count(lo) < k <= count(hi), with lo < 0 meaning "below every distance".
+        let (mut lo, mut count_lo) = (-1.0, 0);
+        let root = &self.nodes[0];
+        let (mut hi, mut count_hi) = (box_distances(q, &root.lo, &root.hi).1, n);
+        if hint > 0.0 && hint < hi {
+            let c = self.count_within(q, hint);
+            if c >= k {
+                (hi, count_hi) = (hint, c);
+            } else {
+                (lo, count_lo) = (hint, c);
+            }
+        }
+        const SHELL: usize = 48;
+        for _ in 0..64 {
+            if count_hi - count_lo <= SHELL {
+                break;
+            }
+            let mid = if lo < 0.0 {
+                hi * 0.25
+            } else {
+                lo + (hi - lo) * 0.5
+            };
+            if !(mid > lo.max(0.0) && mid < hi) {
+                break; // no representable radius left between the bounds
+            }
+            let c = self.count_within(q, mid);
+            if c >= k {
+                (hi, count_hi) = (mid, c);
+            } else {
+                (lo, count_lo) = (mid, c);
+            }
+        }
+        let mut shell = Vec::with_capacity(count_hi - count_lo);
+        self.walk(
+            q,
+            |near, far| {
+                if near > hi || far <= lo {
+                    Visit::Skip
+                } else {
+                    Visit::Open
+                }
+            },
+            |reached| {
+                if let Reached::Leaf(points) = reached {
+                    for p in points {
+                        let d2 = squared_distance_fixed(p, q);
+                        if d2 > lo && d2 <= hi {
+                            shell.push(d2);
+                        }
+                    }
+                }
+            },
+        );
+        let rank = k - count_lo - 1;
+        let (_, kth, _) = shell.select_nth_unstable_by(rank, f64::total_cmp);
+        *kth
+    }
+}
+
+#[inline(always)]
+fn inside_outside(near: f64, far: f64, radius2: f64) -> Visit {
+    if near > radius2 {
+        Visit::Skip
+    } else if far <= radius2 {
+        Visit::Whole
+    } else {
+        Visit::Open
+    }
+}
+
 impl<const D: usize> BallSum for SumTree<D> {
+    // The hot loop of every fit, written out rather than through `walk`: with the
+    // accumulators captured by closures the compiler keeps them in memory (+30%
+    // instructions on W1).
     fn ball_sum(&self, query: &[f64], radius2: f64, sum: &mut [f64]) -> usize {
         let mut q = [0.0; D];
         q.copy_from_slice(query);
@@ -264,19 +442,15 @@ impl<const D: usize> BallSum for SumTree<D> {
             }
             if far <= radius2 {
                 count += node.count as usize;
-                for j in 0..D {
-                    total[j] += node.sum[j];
+                for (t, s) in total.iter_mut().zip(&node.sum) {
+                    *t += s;
                 }
                 continue;
             }
             if node.right == 0 {
                 let start = node.start as usize;
                 for p in &self.points[start..start + node.count as usize] {
-                    let mut d2 = 0.0;
-                    for j in 0..D {
-                        d2 += (p[j] - q[j]) * (p[j] - q[j]);
-                    }
-                    if d2 <= radius2 {
+                    if squared_distance_fixed(p, &q) <= radius2 {
                         count += 1;
                         for j in 0..D {
                             total[j] += p[j];
@@ -294,5 +468,11 @@ impl<const D: usize> BallSum for SumTree<D> {
             *s += t;
         }
         count
+    }
+
+    fn kth_squared_distance(&self, query: &[f64], k: usize, hint: f64) -> f64 {
+        let mut q = [0.0; D];
+        q.copy_from_slice(query);
+        self.kth_fixed(&q, k, hint)
     }
 }

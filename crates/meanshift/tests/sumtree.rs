@@ -131,3 +131,33 @@ fn the_tree_layout_does_not_depend_on_threads() {
         assert_eq!(a.map(f64::to_bits), b.map(f64::to_bits));
     }
 }
+
+#[test]
+fn kth_squared_distance_matches_selection_for_every_k_and_hint() {
+    let mut rng = RandomState::new(23);
+    for dim in [1, 2, 3, 5, 16] {
+        for (n, integer) in [(40, true), (700, true), (700, false), (3000, false)] {
+            let points: Vec<f64> = if integer {
+                grid(&mut rng, n, dim, 4)
+            } else {
+                (0..n * dim).map(|_| rng.normal(0.0, 1.0)).collect()
+            };
+            let tree = build_ball_sum(&points, dim);
+            let scan = ScanSum::new(&points, dim);
+            for t in 0..25 {
+                let r = rng.interval((n - 1) as u64) as usize;
+                let q = points[r * dim..(r + 1) * dim].to_vec();
+                let k = match t {
+                    0 => 1,
+                    1 => n,
+                    _ => 1 + rng.interval((n - 1) as u64) as usize,
+                };
+                let want = scan.kth_squared_distance(&q, k, 0.0);
+                for hint in [0.0, want, want * 0.5, want * 3.0 + 1.0] {
+                    let got = tree.kth_squared_distance(&q, k, hint);
+                    assert_eq!(got.to_bits(), want.to_bits(), "dim {dim} n {n} k {k} hint {hint}");
+                }
+            }
+        }
+    }
+}
