@@ -178,8 +178,8 @@ function machineSection(m) {
 }
 
 function resultsTable(ws) {
-  const head = ['workload', 'N × D', 'seeds', 'k', ...IMPLS.map((i) => i.label), '× scikit-learn', '× JS brute', '× JS kdbush', 'all thr ÷ 1 thr', 'targets'];
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 4 ? '---' : '--:')).join('|')}|`];
+  const head = ['workload', 'N × D', 'seeds', 'k', ...IMPLS.map((i) => i.label), '× scikit-learn', '× JS brute', '× JS kdbush', 'threads: 1 thr ÷ all', 'targets (2 cores)'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 4 || i === head.length - 1 ? '---' : '--:')).join('|')}|`];
   for (const w of ws) {
     if (w.skipped) {
       lines.push(`| ${w.id} | — | — | — | ${IMPLS.map(() => '—').join(' | ')} | — | — | — | — | skipped: ${w.skipped} |`);
@@ -250,7 +250,7 @@ fast-meanshift against a plain-JavaScript mean shift (brute force, and over a [k
 index) and against scikit-learn, on the workloads of issue #3: every implementation on the same data, in its own
 process, side by side in one run. Figures are **median fit times**; a number in parentheses is the number of runs
 when it is not 5 (slow fits run once or twice, see [Method](#method)). **× X** is X's time divided by
-fast-meanshift's with all threads. Measured ${dates.join(' to ')}, ${run.suite ?? 'full'} suite.
+fast-meanshift's with all threads; **threads** is fast-meanshift's 1-thread time divided by its all-threads time. Measured ${dates.join(' to ')}, ${run.suite ?? 'full'} suite.
 
 ## Machine
 
@@ -273,7 +273,7 @@ ${resultsTable(scaling).replace('| workload |', '| N |')}
 ## Peak RSS
 
 Peak resident memory (\`getrusage\` maxRSS) of each implementation's own process: the runtime, the data loaded
-from disk, the fit. A Node process with nothing loaded is ~45 MB, a Python process with scikit-learn imported ~130 MB.
+from disk, the fit (MB here = 2^20 bytes). A Node process with nothing loaded is ~45 MB, a Python process with scikit-learn imported ~130 MB.
 
 ${rssTable([...ws, ...scaling])}
 

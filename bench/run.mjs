@@ -229,8 +229,7 @@ async function runWorkload(w, ctx) {
             threads: ctx.sklearnThreads,
             check_blobs: w.data.kind === 'blobs' ? { blobs: sklearnBlobs(w.data.options ?? BLOBS) } : null,
           });
-          if (r.blobs_equal !== null) record.dataCheck = r.blobs_equal ? 'bit-identical to make_blobs' : 'DIFFERS from make_blobs';
-          if (r.blobs_equal === false) record.notes.push("makeBlobs' data differs from make_blobs");
+
           result = {
             times: r.times,
             median: r.median,
@@ -240,6 +239,7 @@ async function runWorkload(w, ctx) {
             bandwidthEstimate: r.bandwidth_estimate,
             centers: r.centers,
             peakRssBytes: r.peak_rss_bytes,
+            blobsEqual: r.blobs_equal,
           };
         } else {
           const job = { impl, data: path, n, d, bandwidth, binSeeding: w.binSeeding, reps: ctx.reps, budgetSec: ctx.budgetSec, labelsOut };
@@ -251,6 +251,10 @@ async function runWorkload(w, ctx) {
         record.notes.push(`${impl} failed`);
       }
       ctx.memo.set(key, { id: w.id, result, labelsOut });
+    }
+    if (typeof result.blobsEqual === 'boolean') {
+      record.dataCheck = result.blobsEqual ? 'bit-identical to make_blobs' : 'DIFFERS from make_blobs';
+      if (!result.blobsEqual) record.notes.push("makeBlobs' data differs from make_blobs");
     }
     result.command = commandFor(w, impl, ctx);
     record.results[impl] = result;
