@@ -3,7 +3,7 @@
 use crate::error::{MeanShiftError, Result};
 use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 /// Resolves `n_jobs` like joblib: `None` or `-1` → all cores, `k > 0` → `k`,
 /// `k < -1` → `cores + 1 + k` (at least 1). `0` is an error.
@@ -21,31 +21,95 @@ pub fn resolve_threads(n_jobs: Option<i64>) -> Result<usize> {
     }
 }
 
-/// Runs `work` on a pool of exactly `threads` threads. Pools are built once per
-/// size and kept, so repeated calls do not create threads.
-pub fn with_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> Result<R> {
-    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<ThreadPool>>>> = OnceLock::new();
-    let pools = POOLS.get_or_init(Default::default);
-    let pool = {
-        let mut pools = pools
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match pools.get(&threads) {
-            Some(pool) => Arc::clone(pool),
-            None => {
-                let pool = ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .thread_name(|i| format!("meanshift-{i}"))
-                    .build()
-                    .map_err(|e| MeanShiftError::ThreadPool {
-                        threads,
-                        reason: e.to_string(),
-                    })?;
-                let pool = Arc::new(pool);
-                pools.insert(threads, Arc::clone(&pool));
-                pool
-            }
+/// Idle pools by size. A pool serves one computation at a time: two
+/// computations sharing a pool interleave their jobs (a worker waiting in one
+/// steals the other's), so one of them, or its abort, waits for the other.
+static IDLE: OnceLock<Mutex<HashMap<usize, Vec<ThreadPool>>>> = OnceLock::new();
+
+fn idle() -> std::sync::MutexGuard<'static, HashMap<usize, Vec<ThreadPool>>> {
+    IDLE.get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A pool taken from [`IDLE`] (or built) for one computation, given back on drop
+/// (a panic included).
+struct Lease {
+    threads: usize,
+    pool: Option<ThreadPool>,
+}
+
+impl Lease {
+    fn take(threads: usize) -> Result<Self> {
+        let pool = match idle().get_mut(&threads).and_then(Vec::pop) {
+            Some(pool) => pool,
+            None => ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|i| format!("meanshift-{i}"))
+                .build()
+                .map_err(|e| MeanShiftError::ThreadPool {
+                    threads,
+                    reason: e.to_string(),
+                })?,
+        };
+        Ok(Self {
+            threads,
+            pool: Some(pool),
+        })
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            idle().entry(self.threads).or_default().push(pool);
         }
-    };
+    }
+}
+
+/// Runs `work` on a pool of exactly `threads` threads, which no other call uses
+/// meanwhile. Pools are kept and reused: sequential calls never create threads,
+/// and concurrent calls create at most one pool per call running at once.
+pub fn with_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> Result<R> {
+    let lease = Lease::take(threads)?;
+    let pool = lease.pool.as_ref().expect("a lease holds its pool until dropped");
     Ok(pool.install(work))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn idle_of(threads: usize) -> usize {
+        idle().get(&threads).map_or(0, Vec::len)
+    }
+
+    // Sizes no other test uses, so that tests running in parallel do not interfere.
+    #[test]
+    fn sequential_calls_reuse_one_pool() {
+        for _ in 0..20 {
+            assert_eq!(with_threads(7, rayon::current_num_threads).unwrap(), 7);
+        }
+        assert_eq!(idle_of(7), 1);
+    }
+
+    #[test]
+    fn concurrent_calls_get_their_own_pool() {
+        let barrier = std::sync::Barrier::new(2);
+        std::thread::scope(|scope| {
+            for _ in 0..2 {
+                scope.spawn(|| with_threads(5, || barrier.wait()).unwrap());
+            }
+        });
+        assert_eq!(idle_of(5), 2);
+        with_threads(5, || ()).unwrap();
+        assert_eq!(idle_of(5), 2);
+    }
+
+    #[test]
+    fn a_panic_gives_the_pool_back() {
+        let result = std::panic::catch_unwind(|| with_threads(6, || panic!("boom")));
+        assert!(result.is_err());
+        assert_eq!(idle_of(6), 1);
+    }
 }
