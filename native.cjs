@@ -835,8 +835,11 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.TaskControl = nativeBinding.TaskControl
 module.exports.estimateBandwidth = nativeBinding.estimateBandwidth
+module.exports.estimateBandwidthAsync = nativeBinding.estimateBandwidthAsync
 module.exports.fit = nativeBinding.fit
+module.exports.fitAsync = nativeBinding.fitAsync
 module.exports.getBinSeeds = nativeBinding.getBinSeeds
 module.exports.makeBlobs = nativeBinding.makeBlobs
 module.exports.predict = nativeBinding.predict

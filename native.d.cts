@@ -9,9 +9,32 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** Abort flag and progress counters of one async call. */
+export declare class TaskControl {
+  constructor()
+  /**
+   * Asks the task to stop: the core checks before every seed (and every row of
+   * a bandwidth estimate), and the promise then rejects with status `Cancelled`.
+   */
+  abort(): void
+  /** Seeds whose climb has finished (never decreases). */
+  get done(): number
+  /** Seeds in all; 0 until the first seed has finished. */
+  get total(): number
+}
+
 export declare function estimateBandwidth(data: Data, nRows: number, nCols: number, quantile: number, nSamples: number | undefined | null, randomState: number, nJobsOption?: number | undefined | null): number
 
+/** `estimateBandwidth` off the JavaScript thread; `null` when no slot is free. */
+export declare function estimateBandwidthAsync(data: Data, nRows: number, nCols: number, quantile: number, nSamples: number | undefined | null, randomState: number, nJobsOption: number | undefined | null, control: TaskControl): Promise<number> | null
+
 export declare function fit(data: Data, nRows: number, nCols: number, options: NativeFitOptions): NativeFit
+
+/**
+ * `fit` off the JavaScript thread. Returns `null` (and copies nothing) when the
+ * process already runs its maximum of tasks: the caller retries later.
+ */
+export declare function fitAsync(data: Data, nRows: number, nCols: number, options: NativeFitOptions, control: TaskControl): Promise<NativeFit> | null
 
 export declare function getBinSeeds(data: Data, nRows: number, nCols: number, binSize: number, minBinFreq: number): NativeBinSeeds
 

@@ -5,17 +5,24 @@
 //! in place (no copy on the JavaScript side). Every export catches panics so
 //! that nothing can unwind into Node.
 
+mod tasks;
+
 use meanshift::{
-    BandwidthOptions, Centers, Elements, Matrix, MeanShiftError, MeanShiftOptions, SeedPrecision,
+    BandwidthOptions, Centers, Elements, Matrix, MeanShiftError, MeanShiftFit, MeanShiftOptions,
+    Observer, SeedPrecision, Unobserved,
 };
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 /// Maps a core error to a JS error: `InvalidArg` for the caller's input and
 /// options (the TypeScript layer turns it into a `RangeError`), otherwise a plain `Error`.
+/// An abort (only the async tasks can be aborted) has status `Cancelled`: the
+/// TypeScript layer turns it into an `AbortError`.
 fn to_js_error(error: MeanShiftError) -> Error {
     let status = if error.is_invalid_argument() {
         Status::InvalidArg
+    } else if error == MeanShiftError::Aborted {
+        Status::Cancelled
     } else {
         Status::GenericFailure
     };
@@ -90,36 +97,80 @@ pub struct NativeFit {
     pub warnings: Vec<String>,
 }
 
+/// `NativeFitOptions` checked and converted, seeds still to be attached.
+struct FitSettings {
+    bandwidth: Option<f64>,
+    seeds_rows: Option<usize>,
+    bin_seeding: bool,
+    min_bin_freq: usize,
+    cluster_all: bool,
+    max_iter: usize,
+    n_jobs: Option<i64>,
+}
+
+impl FitSettings {
+    fn new(options: &NativeFitOptions) -> Result<Self> {
+        Ok(Self {
+            bandwidth: options.bandwidth,
+            seeds_rows: match (&options.seeds, options.seeds_rows) {
+                (Some(_), Some(rows)) => Some(whole("seeds rows", rows)?),
+                _ => None,
+            },
+            bin_seeding: options.bin_seeding,
+            min_bin_freq: whole("minBinFreq", options.min_bin_freq)?,
+            cluster_all: options.cluster_all,
+            max_iter: whole("maxIter", options.max_iter)?,
+            n_jobs: n_jobs(options.n_jobs)?,
+        })
+    }
+
+    /// Runs the core's fit on `x` with these settings and `seeds` (row-major).
+    fn fit(
+        &self,
+        x: &Matrix,
+        seeds: Option<&[f64]>,
+        observer: &dyn Observer,
+    ) -> Result<MeanShiftFit> {
+        let seeds = match (seeds, self.seeds_rows) {
+            (Some(seeds), Some(rows)) => {
+                let cols = seeds.len().checked_div(rows).unwrap_or(x.n_cols());
+                Some(Matrix::from_f64("seeds", seeds, rows, cols).map_err(to_js_error)?)
+            }
+            _ => None,
+        };
+        let options = MeanShiftOptions {
+            bandwidth: self.bandwidth,
+            seeds,
+            bin_seeding: self.bin_seeding,
+            min_bin_freq: self.min_bin_freq,
+            cluster_all: self.cluster_all,
+            max_iter: self.max_iter,
+            n_jobs: self.n_jobs,
+        };
+        meanshift::fit_observed(x, &options, observer).map_err(to_js_error)
+    }
+}
+
+impl From<MeanShiftFit> for NativeFit {
+    fn from(model: MeanShiftFit) -> Self {
+        NativeFit {
+            n_clusters: model.n_clusters() as u32,
+            n_features: model.n_features as u32,
+            n_iter: model.n_iter as u32,
+            bandwidth: model.bandwidth,
+            cluster_centers: model.cluster_centers.into(),
+            labels: model.labels.into(),
+            warnings: model.warnings,
+        }
+    }
+}
+
 #[napi(catch_unwind)]
 pub fn fit(data: Data, n_rows: f64, n_cols: f64, options: NativeFitOptions) -> Result<NativeFit> {
     let x = matrix("X", &data, n_rows, n_cols)?;
-    let seeds = match (&options.seeds, options.seeds_rows) {
-        (Some(seeds), Some(rows)) => {
-            let rows = whole("seeds rows", rows)?;
-            let cols = seeds.len().checked_div(rows).unwrap_or(x.n_cols());
-            Some(Matrix::from_f64("seeds", seeds, rows, cols).map_err(to_js_error)?)
-        }
-        _ => None,
-    };
-    let core_options = MeanShiftOptions {
-        bandwidth: options.bandwidth,
-        seeds,
-        bin_seeding: options.bin_seeding,
-        min_bin_freq: whole("minBinFreq", options.min_bin_freq)?,
-        cluster_all: options.cluster_all,
-        max_iter: whole("maxIter", options.max_iter)?,
-        n_jobs: n_jobs(options.n_jobs)?,
-    };
-    let model = meanshift::fit(&x, &core_options).map_err(to_js_error)?;
-    Ok(NativeFit {
-        n_clusters: model.n_clusters() as u32,
-        n_features: model.n_features as u32,
-        n_iter: model.n_iter as u32,
-        bandwidth: model.bandwidth,
-        cluster_centers: model.cluster_centers.into(),
-        labels: model.labels.into(),
-        warnings: model.warnings,
-    })
+    let settings = FitSettings::new(&options)?;
+    let seeds = options.seeds.as_deref();
+    Ok(settings.fit(&x, seeds, &Unobserved)?.into())
 }
 
 #[napi(catch_unwind)]
@@ -148,15 +199,35 @@ pub fn estimate_bandwidth(
     n_jobs_option: Option<f64>,
 ) -> Result<f64> {
     let x = matrix("X", &data, n_rows, n_cols)?;
-    let options = BandwidthOptions {
+    let options = bandwidth_options(n_samples, random_state, quantile)?;
+    bandwidth_on_threads(&x, &options, n_jobs(n_jobs_option)?, &Unobserved)
+}
+
+fn bandwidth_options(
+    n_samples: Option<f64>,
+    random_state: f64,
+    quantile: f64,
+) -> Result<BandwidthOptions> {
+    Ok(BandwidthOptions {
         quantile,
         n_samples: n_samples.map(|n| whole("nSamples", n)).transpose()?,
         random_state: seed(random_state)?,
-    };
-    let threads = meanshift::resolve_threads(n_jobs(n_jobs_option)?).map_err(to_js_error)?;
-    meanshift::with_threads(threads, || meanshift::estimate_bandwidth(&x, &options))
-        .and_then(|r| r)
-        .map_err(to_js_error)
+    })
+}
+
+/// `estimate_bandwidth` on the pool of `n_jobs` threads.
+fn bandwidth_on_threads(
+    x: &Matrix,
+    options: &BandwidthOptions,
+    n_jobs: Option<i64>,
+    observer: &dyn Observer,
+) -> Result<f64> {
+    let threads = meanshift::resolve_threads(n_jobs).map_err(to_js_error)?;
+    meanshift::with_threads(threads, || {
+        meanshift::estimate_bandwidth_observed(x, options, observer)
+    })
+    .and_then(|r| r)
+    .map_err(to_js_error)
 }
 
 fn seed(value: f64) -> Result<u32> {
