@@ -9,17 +9,37 @@ export class NotFittedError extends Error {
 }
 
 /**
- * Re-throws an error from the native core as the JS error a caller expects:
- * invalid input or options (napi status `InvalidArg`) become a `RangeError`,
- * everything else (e.g. "No point was within bandwidth") a plain `Error`.
+ * How an async call (`fitAsync`, `meanShiftAsync`, `estimateBandwidthAsync`) rejects when its
+ * `signal` aborts: `name` is `'AbortError'` and `code` `'ABORT_ERR'`, as in Node's own APIs, and
+ * `cause` is the signal's `reason`.
  */
-export function rethrowNative(error: unknown): never {
+export class AbortError extends Error {
+  readonly code = 'ABORT_ERR';
+
+  constructor(message = 'The operation was aborted.', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * The JS error a caller expects for an error from the native core: invalid input or
+ * options (napi status `InvalidArg`) become a `RangeError`, an abort (`Cancelled`) an
+ * {@link AbortError}, everything else (e.g. "No point was within bandwidth") a plain `Error`.
+ */
+export function fromNative(error: unknown): unknown {
   if (error instanceof Error) {
     const code = (error as Error & { code?: unknown }).code;
-    if (code === 'InvalidArg') throw new RangeError(error.message);
-    throw new Error(error.message);
+    if (code === 'InvalidArg') return new RangeError(error.message);
+    if (code === 'Cancelled') return new AbortError();
+    return new Error(error.message);
   }
-  throw error;
+  return error;
+}
+
+/** Re-throws an error from the native core as {@link fromNative} maps it. */
+export function rethrowNative(error: unknown): never {
+  throw fromNative(error);
 }
 
 /** Calls into the native core, mapping its errors (see {@link rethrowNative}). */

@@ -3,6 +3,7 @@ import { type Matrix, toFlat, toRows } from './matrix.js';
 import { emitWarnings } from './meanshift.js';
 import { native } from './native.js';
 import { checkBoolean, checkInt, checkNJobs, rejectUnknown, stripUndefined } from './options.js';
+import { checkAsyncOptions, runTask } from './tasks.js';
 
 const MAX_SEED = 2 ** 32 - 1;
 
@@ -22,8 +23,32 @@ export interface EstimateBandwidthOptions {
  * its k-th nearest neighbour. With `nSamples` the same rows as scikit-learn are used.
  */
 export function estimateBandwidth(X: Matrix, options: EstimateBandwidthOptions = {}): number {
-  const owner = 'estimateBandwidth';
-  rejectUnknown(options, ['quantile', 'nSamples', 'randomState', 'nJobs'], owner);
+  const a = bandwidthArguments(X, options, 'estimateBandwidth', BANDWIDTH_OPTION_NAMES);
+  return callNative(() => native.estimateBandwidth(a.x.data, a.x.nRows, a.x.nCols, a.quantile, a.nSamples, a.randomState, a.nJobs));
+}
+
+/**
+ * {@link estimateBandwidth} off the event loop; `signal` aborts it (an {@link AbortError}).
+ * `X` is copied before the work starts. The same result as `estimateBandwidth`, bit for bit.
+ */
+export async function estimateBandwidthAsync(
+  X: Matrix,
+  options: EstimateBandwidthOptions & { signal?: AbortSignal | null } = {},
+): Promise<number> {
+  const owner = 'estimateBandwidthAsync';
+  const a = bandwidthArguments(X, options, owner, [...BANDWIDTH_OPTION_NAMES, 'signal']);
+  const checked = checkAsyncOptions(owner, options.signal, undefined);
+  return runTask(
+    (control) => native.estimateBandwidthAsync(a.x.data, a.x.nRows, a.x.nCols, a.quantile, a.nSamples, a.randomState, a.nJobs, control),
+    checked,
+  );
+}
+
+const BANDWIDTH_OPTION_NAMES = ['quantile', 'nSamples', 'randomState', 'nJobs'];
+
+/** Validates estimateBandwidth's input and options. */
+function bandwidthArguments(X: Matrix, options: EstimateBandwidthOptions, owner: string, names: string[]) {
+  rejectUnknown(options, names, owner);
   const o = { quantile: 0.3, nSamples: null, randomState: 0, nJobs: null, ...stripUndefined(options) };
   if (typeof o.quantile !== 'number' || !(o.quantile >= 0 && o.quantile <= 1)) {
     const message = `The 'quantile' parameter of ${owner} must be a float in the range [0.0, 1.0]. Got ${describe(o.quantile)} instead.`;
@@ -32,8 +57,7 @@ export function estimateBandwidth(X: Matrix, options: EstimateBandwidthOptions =
   const nSamples = o.nSamples === null ? undefined : checkInt('nSamples', owner, o.nSamples, 1);
   const randomState = checkInt('randomState', owner, o.randomState, 0, MAX_SEED);
   const nJobs = checkNJobs(owner, o.nJobs) ?? undefined;
-  const x = toFlat(X);
-  return callNative(() => native.estimateBandwidth(x.data, x.nRows, x.nCols, o.quantile, nSamples, randomState, nJobs));
+  return { x: toFlat(X), quantile: o.quantile, nSamples, randomState, nJobs };
 }
 
 /**

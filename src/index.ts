@@ -4,10 +4,11 @@
  * Names follow scikit-learn in camelCase (`bin_seeding` → `binSeeding`,
  * `cluster_centers_` → `clusterCenters`).
  */
-export { MeanShift, meanShift } from './meanshift.js';
+export { MeanShift, meanShift, meanShiftAsync } from './meanshift.js';
 export type { MeanShiftResult, MeanShiftJSON } from './meanshift.js';
-export { estimateBandwidth, getBinSeeds, makeBlobs } from './functions.js';
+export { estimateBandwidth, estimateBandwidthAsync, getBinSeeds, makeBlobs } from './functions.js';
 export type { EstimateBandwidthOptions, MakeBlobsOptions } from './functions.js';
-export { NotFittedError } from './errors.js';
+export { AbortError, NotFittedError } from './errors.js';
+export type { AsyncOptions, Progress } from './tasks.js';
 export type { Matrix, DenseMatrix } from './matrix.js';
 export type { MeanShiftOptions } from './options.js';

@@ -1,6 +1,6 @@
 import { callNative, describe, NotFittedError } from './errors.js';
 import { type FlatMatrix, type Matrix, toFlat, toRows } from './matrix.js';
-import { native, type NativeFit } from './native.js';
+import { native, type NativeFit, type NativeFitOptions } from './native.js';
 import {
   MEAN_SHIFT_DEFAULTS,
   type MeanShiftOptions,
@@ -9,8 +9,10 @@ import {
   resolveMeanShiftOptions,
   stripUndefined,
 } from './options.js';
+import { type AsyncOptions, checkAsyncOptions, runTask } from './tasks.js';
 
 const OPTION_NAMES = Object.keys(MEAN_SHIFT_DEFAULTS);
+const ASYNC_OPTION_NAMES = ['signal', 'onProgress'];
 const JSON_FORMAT = 'fast-meanshift/MeanShift';
 
 /** What `meanShift` returns. */
@@ -48,8 +50,8 @@ export function emitWarnings(warnings: readonly string[]): void {
   for (const message of warnings) process.emitWarning(message, { type: 'UserWarning', code: 'FAST_MEANSHIFT' });
 }
 
-/** Runs the native fit on validated inputs. */
-function fitNative(x: FlatMatrix, o: ResolvedMeanShiftOptions): NativeFit {
+/** The native fit's arguments, from validated inputs. */
+function nativeFitOptions(x: FlatMatrix, o: ResolvedMeanShiftOptions): NativeFitOptions {
   let seeds: FlatMatrix | null = null;
   if (o.seeds !== null) {
     seeds = toFlat(o.seeds, 'seeds');
@@ -57,20 +59,29 @@ function fitNative(x: FlatMatrix, o: ResolvedMeanShiftOptions): NativeFit {
       throw new RangeError(`seeds has ${seeds.nCols} features, but MeanShift is expecting ${x.nCols} features as input.`);
     }
   }
-  const result = callNative(() =>
-    native.fit(x.data, x.nRows, x.nCols, {
-      bandwidth: o.bandwidth ?? undefined,
-      seeds: seeds ? Float64Array.from(seeds.data) : undefined,
-      seedsRows: seeds?.nRows,
-      binSeeding: o.binSeeding,
-      minBinFreq: o.minBinFreq,
-      clusterAll: o.clusterAll,
-      maxIter: o.maxIter,
-      nJobs: o.nJobs ?? undefined,
-    }),
-  );
+  return {
+    bandwidth: o.bandwidth ?? undefined,
+    seeds: seeds ? Float64Array.from(seeds.data) : undefined,
+    seedsRows: seeds?.nRows,
+    binSeeding: o.binSeeding,
+    minBinFreq: o.minBinFreq,
+    clusterAll: o.clusterAll,
+    maxIter: o.maxIter,
+    nJobs: o.nJobs ?? undefined,
+  };
+}
+
+/** The fitted state of a native result, its warnings emitted. */
+function fittedFrom(result: NativeFit): Fitted {
   emitWarnings(result.warnings);
-  return result;
+  return {
+    centers: result.clusterCenters,
+    nClusters: result.nClusters,
+    nFeatures: result.nFeatures,
+    labels: result.labels,
+    nIter: result.nIter,
+    bandwidth: result.bandwidth,
+  };
 }
 
 /**
@@ -92,17 +103,29 @@ export class MeanShift {
 
   /** Finds the clusters of `X`; options are validated here. */
   fit(X: Matrix): this {
-    const options = resolveMeanShiftOptions(this.#options);
+    const resolved = resolveMeanShiftOptions(this.#options);
     const x = toFlat(X);
-    const result = fitNative(x, options);
-    this.#fitted = {
-      centers: result.clusterCenters,
-      nClusters: result.nClusters,
-      nFeatures: result.nFeatures,
-      labels: result.labels,
-      nIter: result.nIter,
-      bandwidth: result.bandwidth,
-    };
+    const options = nativeFitOptions(x, resolved);
+    this.#fitted = fittedFrom(callNative(() => native.fit(x.data, x.nRows, x.nCols, options)));
+    return this;
+  }
+
+  /**
+   * `fit` off the event loop: the climbs run on a thread pool while JavaScript keeps running.
+   * `X` (and `seeds`) are copied before the work starts, so they may change as soon as this
+   * returns; options are validated here. Same results as `fit`, bit for bit.
+   *
+   * Rejects with an {@link AbortError} when `signal` aborts (at once if it already has);
+   * `onProgress` receives `{ done, total }` seeds (see {@link AsyncOptions}).
+   */
+  async fitAsync(X: Matrix, options: AsyncOptions = {}): Promise<this> {
+    rejectUnknown(options, ASYNC_OPTION_NAMES, 'MeanShift.fitAsync');
+    const checked = checkAsyncOptions('MeanShift.fitAsync', options.signal, options.onProgress);
+    const resolved = resolveMeanShiftOptions(this.#options);
+    const x = toFlat(X);
+    const fitOptions = nativeFitOptions(x, resolved);
+    const result = await runTask((control) => native.fitAsync(x.data, x.nRows, x.nCols, fitOptions, control), checked);
+    this.#fitted = fittedFrom(result);
     return this;
   }
 
@@ -230,6 +253,19 @@ function restoreFitted(fitted: NonNullable<MeanShiftJSON['fitted']>): Fitted {
 
 /** `sklearn.cluster.mean_shift`: fits and returns centres, labels and the iteration count. */
 export function meanShift(X: Matrix, options: MeanShiftOptions = {}): MeanShiftResult {
-  const model = new MeanShift(options).fit(X);
+  return resultOf(new MeanShift(options).fit(X));
+}
+
+/**
+ * {@link meanShift} off the event loop, with `signal` and `onProgress` among the options
+ * (see {@link MeanShift.fitAsync}).
+ */
+export async function meanShiftAsync(X: Matrix, options: MeanShiftOptions & AsyncOptions = {}): Promise<MeanShiftResult> {
+  rejectUnknown(options, [...OPTION_NAMES, ...ASYNC_OPTION_NAMES], 'meanShiftAsync');
+  const { signal, onProgress, ...params } = options;
+  return resultOf(await new MeanShift(params).fitAsync(X, { signal, onProgress }));
+}
+
+function resultOf(model: MeanShift): MeanShiftResult {
   return { clusterCenters: model.clusterCenters, labels: model.labels, nIter: model.nIter };
 }
