@@ -1,5 +1,5 @@
 // The `fast-meanshift` command end to end: the real binary (dist/cli.js) on temporary files.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -254,10 +254,8 @@ describe('progress bar', () => {
 
   // `script` runs the command on a pseudo-terminal, as a person's shell would.
   const hasScript = spawnSync('script', ['--version']).status === 0;
-  const probe = new MeanShift() as unknown as { fitAsync?: unknown };
-  const hasFitAsync = typeof probe.fitAsync === 'function';
 
-  it.skipIf(!hasScript || !hasFitAsync)('shows seeds done/total, rate and ETA on a TTY, and not with --quiet', () => {
+  it.skipIf(!hasScript)('shows seeds done/total, rate and ETA on a TTY, and not with --quiet', () => {
     const onTty = (extra: string): string =>
       spawnSync('script', ['-qefc', `"${process.execPath}" "${CLI}" demo --samples 6000 ${extra}`, '/dev/null'], {
         cwd: tmp,
@@ -272,6 +270,20 @@ describe('progress bar', () => {
     expect(quiet).toContain('Estimated number of clusters = 3');
     expect(quiet).not.toContain('seeds');
   });
+});
+
+it('Ctrl-C (SIGINT) cancels a fit: exit 130, one line', async () => {
+  const big = makeBlobs({ nSamples: 300_000, centers: 3, clusterStd: 0.5, randomState: 1 }).X;
+  writeFileSync(at('big.npy'), npyBytes('<f8', [big.length, 2], float64Bytes(big.flat())));
+  const child = spawn(process.execPath, [CLI, 'cluster', 'big.npy', '--bandwidth', '0.5'], { cwd: tmp });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const started = Date.now();
+  setTimeout(() => child.kill('SIGINT'), 1500);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  expect(code).toBe(130);
+  expect(stderr).toBe('error: interrupted\n');
+  expect(Date.now() - started).toBeLessThan(20_000);
 });
 
 it('the bin points at dist/cli.js, which starts with a shebang', () => {

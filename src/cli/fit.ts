@@ -1,13 +1,6 @@
-import type { Matrix, MeanShift } from '../index.js';
+import { estimateBandwidthAsync, type EstimateBandwidthOptions, type Matrix, type MeanShift } from '../index.js';
 import { CliError } from './errors.js';
-import { ProgressBar } from './progress.js';
-
-/** What `fitAsync` takes (api.md); typed here so the CLI builds against any MeanShift. */
-interface FitAsyncOptions {
-  signal?: AbortSignal;
-  onProgress?: (progress: { done: number; total: number }) => void;
-}
-type MaybeAsync = MeanShift & { fitAsync?: (X: Matrix, options?: FitAsyncOptions) => Promise<MeanShift> };
+import { ProgressBar, formatDuration } from './progress.js';
 
 /** Thrown for Ctrl-C: the CLI exits 130 like a shell does on SIGINT. */
 export class InterruptedError extends CliError {
@@ -17,30 +10,52 @@ export class InterruptedError extends CliError {
   }
 }
 
-/**
- * Fits `model`, with a progress bar on stderr when `showProgress` (stderr is a TTY and not
- * --quiet). Uses `fitAsync` (off the main thread, with progress and Ctrl-C to cancel) when the
- * library has it, else the synchronous `fit`.
- */
-export async function fitWithProgress(model: MeanShift, X: Matrix, showProgress: boolean): Promise<void> {
-  const m = model as MaybeAsync;
-  if (typeof m.fitAsync !== 'function') {
-    model.fit(X);
-    return;
-  }
+/** Runs `work` with an AbortSignal that Ctrl-C fires; an abort becomes {@link InterruptedError}. */
+async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
-  const bar = showProgress ? new ProgressBar(process.stderr, { label: 'fitting', unit: 'seeds' }) : null;
-  const options: FitAsyncOptions = { signal: controller.signal };
-  if (bar) options.onProgress = ({ done, total }) => bar.update(done, total);
   try {
-    await m.fitAsync(X, options);
+    return await work(controller.signal);
   } catch (error) {
     if ((error as Error | null)?.name === 'AbortError' && controller.signal.aborted) throw new InterruptedError();
     throw error;
   } finally {
-    bar?.done();
     process.off('SIGINT', onSigint);
+  }
+}
+
+/**
+ * Fits `model` off the main thread (`fitAsync`), with a progress bar on stderr when
+ * `showProgress` (stderr is a TTY and not --quiet); Ctrl-C cancels the fit.
+ */
+export async function fitWithProgress(model: MeanShift, X: Matrix, showProgress: boolean): Promise<void> {
+  const bar = showProgress ? new ProgressBar(process.stderr, { label: 'fitting', unit: 'seeds' }) : null;
+  try {
+    await interruptible((signal) =>
+      model.fitAsync(X, { signal, onProgress: bar ? ({ done, total }) => bar.update(done, total) : null }),
+    );
+  } finally {
+    bar?.done();
+  }
+}
+
+/**
+ * `estimateBandwidthAsync` (no progress counts there): on a TTY, a status line with the
+ * elapsed time while it runs; Ctrl-C cancels.
+ */
+export async function estimateWithStatus(X: Matrix, options: EstimateBandwidthOptions, status: string | null): Promise<number> {
+  const start = performance.now();
+  const draw = (): void => {
+    process.stderr.write(`\r${status} ${formatDuration((performance.now() - start) / 1000)}\x1b[K`);
+  };
+  const timer = status === null ? null : setInterval(draw, 1000);
+  try {
+    return await interruptible((signal) => estimateBandwidthAsync(X, { ...options, signal }));
+  } finally {
+    if (timer) {
+      clearInterval(timer);
+      if (performance.now() - start >= 1000) process.stderr.write('\r\x1b[K');
+    }
   }
 }

@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { MeanShift, estimateBandwidth, makeBlobs } from '../index.js';
 import { columnName, type Dataset } from './dataset.js';
 import { CliError } from './errors.js';
-import { fitWithProgress } from './fit.js';
+import { estimateWithStatus, fitWithProgress } from './fit.js';
 import * as parse from './options.js';
 import { scatterSvg, svgToPng } from './plot.js';
 import { INPUT_FORMATS, readDataset } from './read.js';
@@ -165,7 +165,8 @@ async function cluster(input: string, o: ClusterOptions): Promise<void> {
         `note: estimating the bandwidth on all ${dataset.nRows} rows takes time quadratic in N; --n-samples 1000 or --bandwidth B is much faster\n`,
       );
     }
-    bandwidth = estimateBandwidth(matrix, { quantile, nSamples, nJobs });
+    const status = showProgress() ? `estimating the bandwidth (quantile ${quantile}${nSamples === null ? '' : `, ${nSamples} samples`})` : null;
+    bandwidth = await estimateWithStatus(matrix, { quantile, nSamples, nJobs }, status);
     const used = nSamples === null ? dataset.nRows : Math.min(nSamples, dataset.nRows);
     how = `estimated: quantile ${quantile} on ${used === dataset.nRows ? 'all' : used} of ${dataset.nRows} samples`;
     if (!(bandwidth > 0)) {
