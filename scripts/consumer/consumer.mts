@@ -1,12 +1,16 @@
 // A TypeScript (ES module) consumer, type-checked with a strict `tsc --noEmit`; it names every export
 // of fast-meanshift (scripts/consumer-test.mjs checks that none is missing).
 import {
+  AbortError,
   MeanShift,
   NotFittedError,
   estimateBandwidth,
+  estimateBandwidthAsync,
   getBinSeeds,
   makeBlobs,
   meanShift,
+  meanShiftAsync,
+  type AsyncOptions,
   type DenseMatrix,
   type EstimateBandwidthOptions,
   type MakeBlobsOptions,
@@ -14,6 +18,7 @@ import {
   type MeanShiftJSON,
   type MeanShiftOptions,
   type MeanShiftResult,
+  type Progress,
 } from 'fast-meanshift';
 
 const blobOptions: MakeBlobsOptions = { nSamples: 300, centers: [[5, 5], [1, 1]], clusterStd: 0.3, randomState: 0 };
@@ -44,6 +49,23 @@ try {
   if (error instanceof NotFittedError) notFitted = error;
 }
 const message: string | undefined = notFitted?.message;
+
+// The async API: off the event loop, with progress and abort.
+export async function fitOffTheEventLoop(signal: AbortSignal): Promise<Progress[]> {
+  const seen: Progress[] = [];
+  const asyncOptions: AsyncOptions = { signal, onProgress: (progress: Progress) => void seen.push(progress) };
+  try {
+    const asyncBandwidth: number = await estimateBandwidthAsync(dense, { quantile: 0.2, signal });
+    const fitted: MeanShift = await new MeanShift({ bandwidth: asyncBandwidth }).fitAsync(dense, asyncOptions);
+    const asyncResult: MeanShiftResult = await meanShiftAsync(rows, { ...options, ...asyncOptions });
+    seen.push({ done: fitted.nIter, total: asyncResult.nIter });
+  } catch (error) {
+    if (!(error instanceof AbortError)) throw error;
+    const code: string = error.code;
+    seen.push({ done: code.length, total: 0 });
+  }
+  return seen;
+}
 
 // @ts-expect-error: unknown options are a type error (and a TypeError at run time)
 new MeanShift({ bandwith: 1 });
