@@ -33,6 +33,9 @@ fn main() {
     let workload = args.first().map_or("W1", String::as_str);
     let threads: Option<i64> = args.get(1).and_then(|t| t.parse().ok());
     let repeats: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(3);
+    if let Some(spec) = workload.strip_prefix("F:") {
+        return run_file(spec, threads, repeats);
+    }
     let (n, bin_seeding, estimate_in_fit) = match workload {
         "W1" => (10_000, false, false),
         "W2" => (1_000_000, true, false),
@@ -67,6 +70,45 @@ fn main() {
             model.n_clusters(),
             model.n_iter,
             model.bandwidth
+        );
+    }
+}
+
+/// `F:<path>:<dim>[:bin]`: raw little-endian f64 rows from a file (e.g. the digits
+/// for W4), bandwidth from quantile 0.2 on 500 rows.
+fn run_file(spec: &str, threads: Option<i64>, repeats: usize) {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let bytes = std::fs::read(parts[0]).expect("readable file");
+    let dim: usize = parts[1].parse().expect("dim");
+    let data: Vec<f64> = bytes
+        .chunks_exact(8)
+        .map(|b| f64::from_le_bytes(b.try_into().expect("8 bytes")))
+        .collect();
+    let n = data.len() / dim;
+    let x = Matrix::from_f64("X", &data, n, dim).expect("finite data");
+    let options = BandwidthOptions {
+        quantile: 0.2,
+        n_samples: Some(500),
+        random_state: 0,
+    };
+    let bandwidth = Some(estimate_bandwidth(&x, &options).expect("bandwidth"));
+    let bin_seeding = parts.get(2) == Some(&"bin");
+    let options = MeanShiftOptions {
+        bandwidth,
+        bin_seeding,
+        n_jobs: threads,
+        ..Default::default()
+    };
+    for _ in 0..repeats {
+        let start = Instant::now();
+        let model = fit(&x, &options).expect("fit");
+        println!(
+            "{} n={n} dim={dim} threads={threads:?} clusters={} n_iter={} bandwidth={:.6} fit={:.4}s",
+            parts[0],
+            model.n_clusters(),
+            model.n_iter,
+            model.bandwidth,
+            start.elapsed().as_secs_f64()
         );
     }
 }

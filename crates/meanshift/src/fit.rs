@@ -221,6 +221,8 @@ fn fit_on_current_pool(
         .into_iter()
         .collect::<Option<_>>()
         .ok_or(MeanShiftError::Aborted)?;
+    // The tree (a copy of the points) is not needed for merging and labels: free it first.
+    drop(index);
     let n_iter = climbs.iter().map(|c| c.completed).max().unwrap_or(0);
 
     let modes = modes_by_intensity(climbs);

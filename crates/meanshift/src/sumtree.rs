@@ -12,7 +12,6 @@
 //! order of summation differs (it is fixed by the tree, which is built
 //! deterministically, so results do not depend on threads).
 
-use crate::neighbors::squared_distance;
 use rayon::join;
 use std::collections::HashMap;
 
@@ -45,41 +44,79 @@ pub fn build_ball_sum(points: &[f64], dim: usize) -> Box<dyn BallSum + '_> {
         };
     }
     dispatch!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
-    Box::new(ScanSum { points, dim })
+    Box::new(ScanSum::new(points, dim))
 }
 
-/// The exact scan: every point tested.
+/// Points per block of the scan's transposed copy.
+const LANES: usize = 4;
+
+/// The exact scan: every point tested. Distances are computed for blocks of
+/// [`LANES`] points at once from a transposed copy (feature by feature, each
+/// point's sum still in feature order, so every distance has the same bits as
+/// [`squared_distance`]): independent chains the CPU overlaps, where one
+/// point's 64-term sum would wait on each addition in turn.
 pub struct ScanSum<'a> {
     points: &'a [f64],
     dim: usize,
+    /// Block `b` holds, for each feature `j`, the values of points `LANES*b ..`.
+    blocks: Vec<[f64; LANES]>,
 }
 
 impl<'a> ScanSum<'a> {
     pub fn new(points: &'a [f64], dim: usize) -> Self {
-        Self { points, dim }
+        let n = points.len().checked_div(dim).unwrap_or(0);
+        let mut blocks = vec![[0.0; LANES]; n.div_ceil(LANES) * dim];
+        for (i, row) in points.chunks_exact(dim.max(1)).enumerate() {
+            for (j, v) in row.iter().enumerate() {
+                blocks[(i / LANES) * dim + j][i % LANES] = *v;
+            }
+        }
+        Self {
+            points,
+            dim,
+            blocks,
+        }
+    }
+
+    /// Calls `visit(i, d2)` for every point, in index order.
+    #[inline(always)]
+    fn for_each_distance(&self, query: &[f64], mut visit: impl FnMut(usize, f64)) {
+        let n = self.points.len() / self.dim;
+        for (b, block) in self.blocks.chunks_exact(self.dim).enumerate() {
+            let mut acc = [0.0; LANES];
+            for (values, q) in block.iter().zip(query) {
+                for l in 0..LANES {
+                    acc[l] += (values[l] - q) * (values[l] - q);
+                }
+            }
+            for (l, d2) in acc.iter().enumerate() {
+                let i = b * LANES + l;
+                if i < n {
+                    visit(i, *d2);
+                }
+            }
+        }
     }
 }
 
 impl BallSum for ScanSum<'_> {
     fn ball_sum(&self, query: &[f64], radius2: f64, sum: &mut [f64]) -> usize {
         let mut count = 0;
-        for row in self.points.chunks_exact(self.dim) {
-            if squared_distance(row, query) <= radius2 {
+        let dim = self.dim;
+        self.for_each_distance(query, |i, d2| {
+            if d2 <= radius2 {
                 count += 1;
-                for (s, v) in sum.iter_mut().zip(row) {
+                for (s, v) in sum.iter_mut().zip(&self.points[i * dim..(i + 1) * dim]) {
                     *s += v;
                 }
             }
-        }
+        });
         count
     }
 
     fn kth_squared_distance(&self, query: &[f64], k: usize, _hint: f64) -> f64 {
-        let mut distances: Vec<f64> = self
-            .points
-            .chunks_exact(self.dim)
-            .map(|p| squared_distance(p, query))
-            .collect();
+        let mut distances = Vec::with_capacity(self.points.len() / self.dim);
+        self.for_each_distance(query, |_, d2| distances.push(d2));
         let k = k.clamp(1, distances.len());
         let (_, kth, _) = distances.select_nth_unstable_by(k - 1, f64::total_cmp);
         *kth

@@ -155,7 +155,11 @@ fn kth_squared_distance_matches_selection_for_every_k_and_hint() {
                 let want = scan.kth_squared_distance(&q, k, 0.0);
                 for hint in [0.0, want, want * 0.5, want * 3.0 + 1.0] {
                     let got = tree.kth_squared_distance(&q, k, hint);
-                    assert_eq!(got.to_bits(), want.to_bits(), "dim {dim} n {n} k {k} hint {hint}");
+                    assert_eq!(
+                        got.to_bits(),
+                        want.to_bits(),
+                        "dim {dim} n {n} k {k} hint {hint}"
+                    );
                 }
             }
         }
