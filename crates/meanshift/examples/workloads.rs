@@ -74,8 +74,8 @@ fn main() {
     }
 }
 
-/// `F:<path>:<dim>[:bin]`: raw little-endian f64 rows from a file (e.g. the digits
-/// for W4), bandwidth from quantile 0.2 on 500 rows.
+/// `F:<path>:<dim>[:bin]`: raw little-endian f64 rows from a file: the digits for W4
+/// (quantile 0.2 on 500 rows), or china.jpg's pixels with `:bin` for W3 (quantile 0.1 on 1000).
 fn run_file(spec: &str, threads: Option<i64>, repeats: usize) {
     let parts: Vec<&str> = spec.split(':').collect();
     let bytes = std::fs::read(parts[0]).expect("readable file");

@@ -52,27 +52,30 @@ pub fn get_bin_seeds(
         });
     }
     let dim = x.n_cols();
-    let mut counts: HashMap<Vec<u64>, usize> = HashMap::new();
-    let mut first_seen: Vec<Vec<f64>> = Vec::new();
+    // Bin -> its slot in first-seen order; keys are the bins' bits with -0.0
+    // folded into 0.0 (Python's equal tuples are one key). One key buffer is
+    // reused, so only a new bin allocates.
+    let mut slot_of: HashMap<Vec<u64>, usize> = HashMap::new();
+    let mut first_seen: Vec<(Vec<f64>, usize)> = Vec::new();
+    let mut bin = vec![0.0; dim];
+    let mut key = vec![0u64; dim];
     for row in points.chunks_exact(dim) {
-        let bin: Vec<f64> = row
-            .iter()
-            .map(|v| (v / bin_size).round_ties_even())
-            .collect();
-        // -0.0 and 0.0 are the same bin (as Python's tuple keys compare them).
-        let key: Vec<u64> = bin.iter().map(|b| (b + 0.0).to_bits()).collect();
-        let count = counts.entry(key).or_insert(0);
-        if *count == 0 {
-            first_seen.push(bin);
+        for ((b, k), v) in bin.iter_mut().zip(key.iter_mut()).zip(row) {
+            *b = (v / bin_size).round_ties_even();
+            *k = (*b + 0.0).to_bits();
         }
-        *count += 1;
+        match slot_of.get(&key[..]) {
+            Some(&slot) => first_seen[slot].1 += 1,
+            None => {
+                slot_of.insert(key.clone(), first_seen.len());
+                first_seen.push((bin.clone(), 1));
+            }
+        }
     }
     let kept: Vec<&Vec<f64>> = first_seen
         .iter()
-        .filter(|bin| {
-            let key: Vec<u64> = bin.iter().map(|b| (b + 0.0).to_bits()).collect();
-            counts.get(&key).is_some_and(|&c| c >= min_bin_freq)
-        })
+        .filter(|(_, count)| *count >= min_bin_freq)
+        .map(|(bin, _)| bin)
         .collect();
     if kept.len() == x.n_rows() {
         return Ok(BinSeeds {
