@@ -16,7 +16,7 @@ use rayon::join;
 use std::collections::HashMap;
 
 /// Points per leaf.
-const LEAF: usize = 16;
+const LEAF: usize = 32;
 /// Subtrees larger than this are built in parallel.
 const PARALLEL_BUILD: usize = 1 << 14;
 
