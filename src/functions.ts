@@ -129,6 +129,10 @@ export function makeBlobs(options: MakeBlobsOptions = {}): { X: number[][]; y: I
   if (!Array.isArray(clusterStd) || !clusterStd.every((s) => typeof s === 'number')) {
     throw new TypeError(`The 'clusterStd' parameter of ${owner} must be a number or an array of numbers. Got ${describe(o.clusterStd)} instead.`);
   }
+  const badStd = clusterStd.find((s) => !(s >= 0 && Number.isFinite(s)));
+  if (badStd !== undefined) {
+    throw new RangeError(`The 'clusterStd' parameter of ${owner} must be finite and >= 0. Got ${describe(badStd)} instead.`);
+  }
   const box = o.centerBox;
   if (!Array.isArray(box) || box.length !== 2 || !box.every((b) => typeof b === 'number')) {
     throw new TypeError(`The 'centerBox' parameter of ${owner} must be [low, high]. Got ${describe(box)} instead.`);

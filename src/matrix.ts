@@ -47,10 +47,10 @@ export function toFlat(X: unknown, name = 'X'): FlatMatrix {
     }
     const nRows = checkDimension(name, '0', shape[0]);
     const nCols = checkDimension(name, '1', shape[1]);
-    if (nRows * nCols !== data.length) {
-      throw new RangeError(
-        `${name}.data has ${data.length} values, but its shape [${nRows}, ${nCols}] needs ${nRows * nCols}.`,
-      );
+    // BigInt: a shape such as [2 ** 31, 2 ** 31] needs more values than a double counts exactly.
+    const needed = BigInt(nRows) * BigInt(nCols);
+    if (needed !== BigInt(data.length)) {
+      throw new RangeError(`${name}.data has ${data.length} values, but its shape [${nRows}, ${nCols}] needs ${needed}.`);
     }
     return { data, nRows, nCols };
   }
