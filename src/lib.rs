@@ -5,6 +5,9 @@
 //! in place (no copy on the JavaScript side). Every export catches panics so
 //! that nothing can unwind into Node.
 
+// No unwrap/expect outside tests: a bad argument must become a JS error, never a panic.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod tasks;
 
 use meanshift::{

@@ -15,6 +15,9 @@
 //! assert_eq!(model.n_iter, 2);
 //! ```
 
+// No unwrap/expect outside tests: user input must end in a MeanShiftError, never a panic.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod bandwidth;
 mod blobs;
 mod error;

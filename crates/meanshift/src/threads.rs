@@ -72,8 +72,14 @@ impl Drop for Lease {
 /// and concurrent calls create at most one pool per call running at once.
 pub fn with_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> Result<R> {
     let lease = Lease::take(threads)?;
-    let pool = lease.pool.as_ref().expect("a lease holds its pool until dropped");
-    Ok(pool.install(work))
+    match lease.pool.as_ref() {
+        Some(pool) => Ok(pool.install(work)),
+        // Not reached: a lease holds its pool until it is dropped.
+        None => Err(MeanShiftError::ThreadPool {
+            threads,
+            reason: "the pool was already given back".into(),
+        }),
+    }
 }
 
 #[cfg(test)]
