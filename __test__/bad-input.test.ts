@@ -113,7 +113,12 @@ const cases: [string, () => unknown, ErrorType, string][] = [
   // makeBlobs
   ['makeBlobs: nSamples fractional', () => makeBlobs({ nSamples: 2.5 }), RangeError, "The 'nSamples' parameter of makeBlobs must be an int in the range [0, inf). Got 2.5 instead."],
   ['makeBlobs: nSamples a string', () => makeBlobs({ nSamples: '10' as never }), TypeError, "The 'nSamples' parameter of makeBlobs must be an int in the range [0, inf). Got '10' instead."],
-  ['makeBlobs: nSamples 1e12', () => makeBlobs({ nSamples: 1e12 }), RangeError, 'nSamples is too large'],
+  // Too large for memory: an error before anything is allocated (allocation failure would abort).
+  ['makeBlobs: nSamples 1e12', () => makeBlobs({ nSamples: 1e12 }), RangeError, 'nSamples is too large: 1000000000000 samples × 2 features as number[][] need about'],
+  ['makeBlobs: nSamples 3e8', () => makeBlobs({ nSamples: 3e8, nFeatures: 1 }), RangeError, 'nSamples is too large: 300000000 samples × 1 features'],
+  ['makeBlobs: nFeatures 1e9', () => makeBlobs({ nSamples: 10, nFeatures: 1e9 }), RangeError, 'nSamples is too large: 10 samples × 1000000000 features'],
+  ['makeBlobs: centers 1e9', () => makeBlobs({ nSamples: 10, centers: 1e9 }), RangeError, 'centers is too large: 1000000000 centres × 2 features is more than the 268435456 values makeBlobs generates at most.'],
+  ['makeBlobs: centers 2**53 - 1', () => makeBlobs({ nSamples: 10, centers: 2 ** 53 - 1 }), RangeError, 'centers is too large'],
   ['makeBlobs: nFeatures 0', () => makeBlobs({ nFeatures: 0 }), RangeError, "The 'nFeatures' parameter of makeBlobs must be an int in the range [1, inf). Got 0 instead."],
   ['makeBlobs: centers negative', () => makeBlobs({ centers: -3 }), RangeError, "The 'centers' parameter of makeBlobs must be an int in the range [1, inf). Got -3 instead."],
   ['makeBlobs: centers empty', () => makeBlobs({ centers: [] }), RangeError, "The 'centers' parameter of makeBlobs must be a non-empty array of rows of equal length."],

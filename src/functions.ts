@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { callNative, describe } from './errors.js';
 import { type Matrix, toFlat, toRows } from './matrix.js';
 import { emitWarnings } from './meanshift.js';
@@ -137,6 +138,7 @@ export function makeBlobs(options: MakeBlobsOptions = {}): { X: number[][]; y: I
   if (!Array.isArray(box) || box.length !== 2 || !box.every((b) => typeof b === 'number')) {
     throw new TypeError(`The 'centerBox' parameter of ${owner} must be [low, high]. Got ${describe(box)} instead.`);
   }
+  checkBlobsFitHeap(nSamples, centers === undefined ? nFeatures : centers.length / (centersRows ?? 1));
   const blobs = callNative(() =>
     native.makeBlobs({
       nSamples,
@@ -151,4 +153,25 @@ export function makeBlobs(options: MakeBlobsOptions = {}): { X: number[][]; y: I
     }),
   );
   return { X: toRows(blobs.x, blobs.nFeatures), y: blobs.y };
+}
+
+/** Bytes of one row of `number[][]` on V8's heap: the array, its elements and the outer slot (measured 58 + 8 per value). */
+const rowBytes = (nFeatures: number) => 64 + 8 * nFeatures;
+
+/**
+ * makeBlobs returns `number[][]`, which lives on V8's heap: running out of it kills the process
+ * (it is not an exception), so a request whose rows cannot fit in the heap's free room is a
+ * RangeError before anything is generated. (The core refuses more than 2^28 values itself.)
+ */
+function checkBlobsFitHeap(nSamples: number, nFeatures: number): void {
+  const needed = nSamples * rowBytes(nFeatures);
+  const { heap_size_limit: limit, used_heap_size: used } = getHeapStatistics();
+  if (needed > limit - used) {
+    const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
+    throw new RangeError(
+      `nSamples is too large: ${nSamples} samples × ${nFeatures} features as number[][] need about ${gib(needed)} GiB ` +
+        `of the JavaScript heap, which has ${gib(limit - used)} GiB free. Generate fewer samples (or in parts), or raise ` +
+        'node --max-old-space-size.',
+    );
+  }
 }

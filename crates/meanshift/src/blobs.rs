@@ -59,6 +59,11 @@ fn parameter(name: &'static str, rule: &'static str, got: impl ToString) -> Mean
     }
 }
 
+/// The most values (`n_samples * n_features`, and `centers * n_features` for a count of random
+/// centres) [`make_blobs`] generates: 2^28, 2 GiB of `f64`. Larger requests are an error before
+/// anything is allocated, as an allocation failure would abort the process.
+pub const MAX_BLOB_VALUES: usize = 1 << 28;
+
 /// Draws isotropic Gaussian blobs exactly as scikit-learn does with a `RandomState`.
 pub fn make_blobs(options: &BlobsOptions) -> Result<Blobs> {
     let (lo, hi) = options.center_box;
@@ -88,7 +93,8 @@ pub fn make_blobs(options: &BlobsOptions) -> Result<Blobs> {
             }
             let count = k
                 .checked_mul(options.n_features)
-                .ok_or_else(|| too_large("centers"))?;
+                .filter(|&count| count <= MAX_BLOB_VALUES)
+                .ok_or_else(|| too_large("centers", *k, "centres", options.n_features))?;
             let values: Vec<f64> = (0..count).map(|_| rng.uniform(lo, hi)).collect();
             (values, *k, options.n_features)
         }
@@ -131,10 +137,11 @@ pub fn make_blobs(options: &BlobsOptions) -> Result<Blobs> {
     let total = options
         .n_samples
         .checked_mul(n_features)
-        .ok_or_else(|| too_large("nSamples"))?;
+        .filter(|&total| total <= MAX_BLOB_VALUES)
+        .ok_or_else(|| too_large("nSamples", options.n_samples, "samples", n_features))?;
     let mut x = Vec::new();
     x.try_reserve_exact(total)
-        .map_err(|_| too_large("nSamples"))?;
+        .map_err(|_| too_large("nSamples", options.n_samples, "samples", n_features))?;
     let mut y = Vec::with_capacity(options.n_samples);
     let base = options.n_samples / n_centers;
     let extra = options.n_samples % n_centers;
@@ -165,9 +172,11 @@ pub fn make_blobs(options: &BlobsOptions) -> Result<Blobs> {
     })
 }
 
-fn too_large(what: &'static str) -> MeanShiftError {
+fn too_large(what: &'static str, count: usize, of: &str, n_features: usize) -> MeanShiftError {
     MeanShiftError::TooLarge {
         what,
-        detail: "the generated data would not fit in memory".into(),
+        detail: format!(
+            "{count} {of} × {n_features} features is more than the {MAX_BLOB_VALUES} values makeBlobs generates at most"
+        ),
     }
 }

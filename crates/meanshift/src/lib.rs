@@ -32,7 +32,7 @@ pub mod sumtree;
 mod threads;
 
 pub use bandwidth::{estimate_bandwidth, estimate_bandwidth_observed, BandwidthOptions};
-pub use blobs::{make_blobs, Blobs, BlobsOptions, Centers};
+pub use blobs::{make_blobs, Blobs, BlobsOptions, Centers, MAX_BLOB_VALUES};
 pub use error::{MeanShiftError, Result};
 pub use fit::{climb, fit, fit_observed, predict, Climb, MeanShiftFit, MeanShiftOptions};
 pub use matrix::{Elements, Matrix};

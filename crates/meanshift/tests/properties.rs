@@ -31,9 +31,12 @@ fn finite_value() -> impl Strategy<Value = f64> + Clone {
 }
 
 /// A row-major matrix `(data, n_rows, n_cols)` of 1..60 rows and 1..5 columns.
-fn matrix(value: impl Strategy<Value = f64> + Clone) -> impl Strategy<Value = (Vec<f64>, usize, usize)> {
+fn matrix(
+    value: impl Strategy<Value = f64> + Clone,
+) -> impl Strategy<Value = (Vec<f64>, usize, usize)> {
     (1usize..=60, 1usize..=5).prop_flat_map(move |(rows, cols)| {
-        proptest::collection::vec(value.clone(), rows * cols).prop_map(move |data| (data, rows, cols))
+        proptest::collection::vec(value.clone(), rows * cols)
+            .prop_map(move |data| (data, rows, cols))
     })
 }
 
@@ -51,7 +54,15 @@ fn bandwidth() -> impl Strategy<Value = Option<f64>> {
 }
 
 fn n_jobs() -> impl Strategy<Value = Option<i64>> {
-    prop_oneof![Just(None), Just(Some(1)), Just(Some(2)), Just(Some(-1)), Just(Some(-3)), Just(Some(0)), Just(Some(i64::MIN))]
+    prop_oneof![
+        Just(None),
+        Just(Some(1)),
+        Just(Some(2)),
+        Just(Some(-1)),
+        Just(Some(-3)),
+        Just(Some(0)),
+        Just(Some(i64::MIN))
+    ]
 }
 
 #[derive(Debug, Clone)]
@@ -82,21 +93,36 @@ fn options(n_cols: usize) -> impl Strategy<Value = Options> {
         n_jobs(),
         seeds,
     )
-        .prop_map(|(bandwidth, bin_seeding, min_bin_freq, cluster_all, max_iter, n_jobs, seeds)| Options {
-            bandwidth,
-            bin_seeding,
-            min_bin_freq,
-            cluster_all,
-            max_iter,
-            n_jobs,
-            seeds,
-        })
+        .prop_map(
+            |(bandwidth, bin_seeding, min_bin_freq, cluster_all, max_iter, n_jobs, seeds)| {
+                Options {
+                    bandwidth,
+                    bin_seeding,
+                    min_bin_freq,
+                    cluster_all,
+                    max_iter,
+                    n_jobs,
+                    seeds,
+                }
+            },
+        )
 }
 
-fn run_fit(data: &[f64], rows: usize, cols: usize, o: &Options, n_jobs: Option<i64>) -> Result<MeanShiftFit, MeanShiftError> {
+fn run_fit(
+    data: &[f64],
+    rows: usize,
+    cols: usize,
+    o: &Options,
+    n_jobs: Option<i64>,
+) -> Result<MeanShiftFit, MeanShiftError> {
     let x = Matrix::from_f64("X", data, rows, cols)?;
     let seeds = match &o.seeds {
-        Some((d, r)) => Some(Matrix::from_f64("seeds", d, *r, d.len().checked_div(*r).unwrap_or(0))?),
+        Some((d, r)) => Some(Matrix::from_f64(
+            "seeds",
+            d,
+            *r,
+            d.len().checked_div(*r).unwrap_or(0),
+        )?),
         None => None,
     };
     fit(
@@ -119,9 +145,20 @@ fn check_fit(model: &MeanShiftFit, rows: usize, o: &Options) -> Result<(), TestC
     prop_assert_eq!(model.labels.len(), rows);
     let low = if o.cluster_all { 0 } else { -1 };
     for &l in &model.labels {
-        prop_assert!(l >= low && (l as i64) < k as i64, "label {} out of [{}, {})", l, low, k);
+        prop_assert!(
+            l >= low && (l as i64) < k as i64,
+            "label {} out of [{}, {})",
+            l,
+            low,
+            k
+        );
     }
-    prop_assert!(model.n_iter <= o.max_iter, "n_iter {} > max_iter {}", model.n_iter, o.max_iter);
+    prop_assert!(
+        model.n_iter <= o.max_iter,
+        "n_iter {} > max_iter {}",
+        model.n_iter,
+        o.max_iter
+    );
     Ok(())
 }
 
@@ -239,6 +276,38 @@ proptest! {
         if let Ok(blobs) = make_blobs(&options) {
             prop_assert_eq!(blobs.y.len(), n_samples);
             prop_assert_eq!(blobs.x.len(), n_samples * blobs.n_features);
+        }
+    }
+}
+
+/// Requests beyond MAX_BLOB_VALUES are an error before any allocation (an allocation failure
+/// would abort the process), whatever the product of the sizes, overflowing ones included.
+#[test]
+fn make_blobs_too_large_is_an_error_not_an_abort() {
+    use meanshift::MAX_BLOB_VALUES;
+    for (n_samples, n_features, centers) in [
+        (MAX_BLOB_VALUES + 1, 1, Centers::Count(3)),
+        (1_000_000_000_000, 2, Centers::Count(3)),
+        (usize::MAX, 2, Centers::Count(3)),
+        (10, 1 << 30, Centers::Count(1)),
+        (10, 2, Centers::Count(1 << 30)),
+        (10, 2, Centers::Count(usize::MAX)),
+    ] {
+        let options = BlobsOptions {
+            n_samples,
+            n_features,
+            centers,
+            ..Default::default()
+        };
+        match make_blobs(&options) {
+            Err(MeanShiftError::TooLarge { what, detail }) => {
+                assert!(what == "nSamples" || what == "centers", "{what}");
+                assert!(detail.contains(&MAX_BLOB_VALUES.to_string()), "{detail}");
+            }
+            other => panic!(
+                "{n_samples} × {n_features}: {:?}",
+                other.map(|b| b.n_samples)
+            ),
         }
     }
 }
