@@ -74,6 +74,8 @@ const cases: [string, () => unknown, ErrorType, string][] = [
   ['predict: empty X', () => fitted().predict([]), RangeError, 'Found array with 0 sample(s) (shape=(0, 0)) while a minimum of 1 is required by MeanShift.'],
   ['predict: infinity', () => fitted().predict([[0, 0], [Infinity, 0]]), RangeError, 'Input X contains infinity (row 1, column 0).'],
   ['predict: not a matrix', () => fitted().predict({} as never), TypeError, 'X must be a matrix'],
+  ['predict: nJobs set to a string after fit', () => fitted().setParams({ nJobs: 'all' as never }).predict(X), TypeError, "The 'nJobs' parameter of MeanShift must be a non-zero int or null (null and -1 use all cores). Got 'all' instead."],
+  ['predict: nJobs set to 0 after fit', () => fitted().setParams({ nJobs: 0 }).predict(X), RangeError, "The 'nJobs' parameter of MeanShift must be a non-zero int or null (null and -1 use all cores). Got 0 instead."],
   ['fitPredict: ragged rows', () => new MeanShift({ bandwidth: 1 }).fitPredict([[1, 2], [3]]), RangeError, 'X row 1 has 1 values, but row 0 has 2'],
   ['fitPredict: bad option', () => new MeanShift({ bandwidth: -2 }).fitPredict(X), RangeError, "The 'bandwidth' parameter of MeanShift must be a float in the range (0.0, inf) or null. Got -2 instead."],
   // fromJSON

@@ -2,6 +2,7 @@ import { callNative, describe, NotFittedError } from './errors.js';
 import { type FlatMatrix, type Matrix, toFlat, toRows } from './matrix.js';
 import { native, type NativeFit, type NativeFitOptions } from './native.js';
 import {
+  checkNJobs,
   MEAN_SHIFT_DEFAULTS,
   type MeanShiftOptions,
   type ResolvedMeanShiftOptions,
@@ -136,7 +137,8 @@ export class MeanShift {
     if (x.nRows > 0 && x.nCols !== fitted.nFeatures) {
       throw new RangeError(`X has ${x.nCols} features, but MeanShift is expecting ${fitted.nFeatures} features as input.`);
     }
-    const nJobs = this.#options.nJobs ?? undefined;
+    // setParams checks values at the next fit; predict reads nJobs now, so it checks it now.
+    const nJobs = checkNJobs('MeanShift', this.#options.nJobs) ?? undefined;
     return callNative(() => native.predict(x.data, x.nRows, x.nCols, fitted.centers, nJobs));
   }
 
