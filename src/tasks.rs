@@ -14,7 +14,7 @@
 //!   TypeScript layer keeps the request in its queue.
 
 use crate::{
-    bandwidth_on_threads, bandwidth_options, n_jobs, whole, Data, FitSettings, NativeFit,
+    bandwidth_on_threads, bandwidth_options, invalid, n_jobs, whole, Data, FitSettings, NativeFit,
     NativeFitOptions,
 };
 use meanshift::{Elements, Matrix, MeanShiftFit, Observer};
@@ -139,11 +139,11 @@ enum Owned {
 }
 
 impl Owned {
-    fn copy(data: &Data) -> Self {
-        match data {
-            Either::A(d) => Owned::F64(d.to_vec()),
-            Either::B(d) => Owned::F32(d.to_vec()),
-        }
+    fn copy(data: &Data) -> Result<Self> {
+        Ok(match data {
+            Either::A(d) => Owned::F64(copy_of("X", d)?),
+            Either::B(d) => Owned::F32(copy_of("X", d)?),
+        })
     }
 
     fn matrix(&self, n_rows: usize, n_cols: usize) -> Result<Matrix<'_>> {
@@ -153,6 +153,20 @@ impl Owned {
         };
         Matrix::new("X", elements, n_rows, n_cols).map_err(crate::to_js_error)
     }
+}
+
+/// A copy of `values` for a task, or a RangeError when the memory for it cannot be had: an
+/// allocation failure would abort the process.
+fn copy_of<T: Copy>(name: &str, values: &[T]) -> Result<Vec<T>> {
+    let mut copy = Vec::new();
+    copy.try_reserve_exact(values.len()).map_err(|_| {
+        invalid(format!(
+            "{name} is too large: its copy for the async call ({} values) does not fit in memory.",
+            values.len()
+        ))
+    })?;
+    copy.extend_from_slice(values);
+    Ok(copy)
 }
 
 /// Runs `work`, turning a panic into an error: `compute` runs on a libuv thread
@@ -218,10 +232,14 @@ pub fn fit_async(
         return Ok(None);
     };
     Ok(Some(AsyncTask::new(FitTask {
-        x: Owned::copy(&data),
+        x: Owned::copy(&data)?,
         n_rows,
         n_cols,
-        seeds: options.seeds.as_deref().map(<[f64]>::to_vec),
+        seeds: options
+            .seeds
+            .as_deref()
+            .map(|seeds| copy_of("seeds", seeds))
+            .transpose()?,
         settings,
         shared: Arc::clone(&control.shared),
         slot: Some(slot),
@@ -276,7 +294,7 @@ pub fn estimate_bandwidth_async(
         return Ok(None);
     };
     Ok(Some(AsyncTask::new(BandwidthTask {
-        x: Owned::copy(&data),
+        x: Owned::copy(&data)?,
         n_rows,
         n_cols,
         options,
