@@ -22,6 +22,8 @@ mod bandwidth;
 mod blobs;
 mod error;
 mod fit;
+#[doc(hidden)]
+pub mod fuzzing;
 mod matrix;
 pub mod neighbors;
 mod numeric;
