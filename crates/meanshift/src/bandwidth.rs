@@ -69,7 +69,7 @@ pub fn estimate_bandwidth_observed(
         });
     }
     let dim = x.n_cols();
-    let all = x.to_f64();
+    let all = x.to_f64()?;
     let points: std::borrow::Cow<[f64]> = match options.n_samples {
         None => all,
         Some(m) => {
@@ -92,7 +92,7 @@ pub fn estimate_bandwidth_observed(
     } else {
         // Large k: count-based search on the sum tree, each row starting from the
         // previous row's answer (the answers are exact, so the order is free).
-        let tree = build_ball_sum(&points, dim);
+        let tree = build_ball_sum(&points, dim)?;
         points
             .par_chunks(dim * ROWS_PER_TASK)
             .map(|rows| {

@@ -1,6 +1,7 @@
 //! `MeanShift.fit` and `predict`: hill climbing from every seed, merging of the
 //! modes found, and labelling by nearest centre.
 
+use crate::alloc::vec_with_capacity;
 use crate::bandwidth::{estimate_bandwidth_observed, BandwidthOptions};
 use crate::error::{MeanShiftError, Result};
 use crate::matrix::Matrix;
@@ -178,7 +179,7 @@ fn fit_on_current_pool(
     observer: &dyn Observer,
 ) -> Result<MeanShiftFit> {
     let dim = x.n_cols();
-    let points = x.to_f64();
+    let points = x.to_f64()?;
     let mut warnings = Vec::new();
     let (bandwidth, precision) = match options.bandwidth {
         Some(b) => (b, SeedPrecision::Float32),
@@ -188,7 +189,7 @@ fn fit_on_current_pool(
         ),
     };
     let seeds: std::borrow::Cow<[f64]> = match (&options.seeds, options.bin_seeding) {
-        (Some(seeds), _) => seeds.to_f64(),
+        (Some(seeds), _) => seeds.to_f64()?,
         (None, true) => {
             let binned = get_bin_seeds(x, bandwidth, options.min_bin_freq, precision)?;
             warnings.extend(binned.warning);
@@ -203,7 +204,7 @@ fn fit_on_current_pool(
         (None, false) => std::borrow::Cow::Borrowed(&points[..]),
     };
 
-    let index = build_ball_sum(&points, dim);
+    let index = build_ball_sum(&points, dim)?;
     let total = seeds.len() / dim;
     let done = AtomicUsize::new(0);
     let climbs: Vec<Option<Climb>> = seeds
@@ -239,7 +240,7 @@ fn fit_on_current_pool(
         } else {
             Some(bandwidth)
         },
-    );
+    )?;
     Ok(MeanShiftFit {
         cluster_centers,
         n_features: dim,
@@ -310,18 +311,17 @@ fn assign_labels(
     centers: &[f64],
     dim: usize,
     orphan_radius: Option<f64>,
-) -> Vec<i32> {
+) -> Result<Vec<i32>> {
     let index = build_index(centers, dim);
-    points
-        .par_chunks_exact(dim)
-        .map(|p| {
-            let (nearest, d2) = index.nearest(p);
-            match orphan_radius {
-                Some(r) if d2.sqrt() > r => -1,
-                _ => nearest as i32,
-            }
-        })
-        .collect()
+    let mut labels = vec_with_capacity(points.len() / dim, "labels")?;
+    labels.par_extend(points.par_chunks_exact(dim).map(|p| {
+        let (nearest, d2) = index.nearest(p);
+        match orphan_radius {
+            Some(r) if d2.sqrt() > r => -1,
+            _ => nearest as i32,
+        }
+    }));
+    Ok(labels)
 }
 
 /// `MeanShift.predict`: the nearest of `centers` (row-major) for every row of
@@ -350,9 +350,9 @@ pub fn predict(
             expected: "a non-empty multiple of nFeatures".into(),
         });
     }
-    let points = x.to_f64();
+    let points = x.to_f64()?;
     let threads = resolve_threads(n_jobs)?;
     with_threads(threads, || {
         assign_labels(&points, centers, n_features, None)
-    })
+    })?
 }

@@ -18,6 +18,7 @@
 // No unwrap/expect outside tests: user input must end in a MeanShiftError, never a panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+mod alloc;
 mod bandwidth;
 mod blobs;
 mod error;

@@ -127,10 +127,14 @@ impl<'a> Matrix<'a> {
     }
 
     /// The values as `f64`, row-major: borrowed for `f64` data, converted (exactly) for `f32`.
-    pub fn to_f64(&self) -> std::borrow::Cow<'a, [f64]> {
+    pub fn to_f64(&self) -> Result<std::borrow::Cow<'a, [f64]>> {
         match self.elements {
-            Elements::F64(d) => std::borrow::Cow::Borrowed(d),
-            Elements::F32(d) => std::borrow::Cow::Owned(d.iter().map(|&v| f64::from(v)).collect()),
+            Elements::F64(d) => Ok(std::borrow::Cow::Borrowed(d)),
+            Elements::F32(d) => {
+                let mut values = crate::alloc::vec_with_capacity(d.len(), "X")?;
+                values.extend(d.iter().map(|&v| f64::from(v)));
+                Ok(std::borrow::Cow::Owned(values))
+            }
         }
     }
 }

@@ -44,7 +44,7 @@ pub fn get_bin_seeds(
         });
     }
     x.require_non_empty("")?;
-    let points = x.to_f64();
+    let points = x.to_f64()?;
     if bin_size == 0.0 {
         return Ok(BinSeeds {
             seeds: points.into_owned(),

@@ -12,6 +12,8 @@
 //! order of summation differs (it is fixed by the tree, which is built
 //! deterministically, so results do not depend on threads).
 
+use crate::alloc::vec_with_capacity;
+use crate::error::Result;
 use rayon::join;
 use std::collections::HashMap;
 
@@ -34,17 +36,17 @@ pub trait BallSum: Sync + Send {
 
 /// The best [`BallSum`] for `points` (row-major, `dim` features each): a
 /// [`SumTree`] up to 16 features, an exact scan above.
-pub fn build_ball_sum(points: &[f64], dim: usize) -> Box<dyn BallSum + '_> {
+pub fn build_ball_sum(points: &[f64], dim: usize) -> Result<Box<dyn BallSum + '_>> {
     macro_rules! dispatch {
         ($($k:literal)*) => {
             match dim {
-                $($k => return Box::new(SumTree::<$k>::new(points)),)*
+                $($k => return Ok(Box::new(SumTree::<$k>::new(points)?)),)*
                 _ => {}
             }
         };
     }
     dispatch!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
-    Box::new(ScanSum::new(points, dim))
+    Ok(Box::new(ScanSum::new(points, dim)?))
 }
 
 /// Points per block of the scan's transposed copy.
@@ -63,19 +65,20 @@ pub struct ScanSum<'a> {
 }
 
 impl<'a> ScanSum<'a> {
-    pub fn new(points: &'a [f64], dim: usize) -> Self {
+    pub fn new(points: &'a [f64], dim: usize) -> Result<Self> {
         let n = points.len().checked_div(dim).unwrap_or(0);
-        let mut blocks = vec![[0.0; LANES]; n.div_ceil(LANES) * dim];
+        let mut blocks = vec_with_capacity(n.div_ceil(LANES) * dim, "X")?;
+        blocks.resize(n.div_ceil(LANES) * dim, [0.0; LANES]);
         for (i, row) in points.chunks_exact(dim.max(1)).enumerate() {
             for (j, v) in row.iter().enumerate() {
                 blocks[(i / LANES) * dim + j][i % LANES] = *v;
             }
         }
-        Self {
+        Ok(Self {
             points,
             dim,
             blocks,
-        }
+        })
     }
 
     /// Calls `visit(i, d2)` for every point, in index order.
@@ -170,25 +173,25 @@ fn subtree_size(n: usize, memo: &mut HashMap<usize, usize>) -> usize {
 impl<const D: usize> SumTree<D> {
     /// Builds the tree over a copy of `points` (row-major, `D` values each).
     /// The layout depends only on the points, never on the thread count.
-    pub fn new(points: &[f64]) -> Self {
-        let mut rows: Vec<[f64; D]> = points
-            .chunks_exact(D)
-            .map(|row| {
-                let mut fixed = [0.0; D];
-                fixed.copy_from_slice(row);
-                fixed
-            })
-            .collect();
+    pub fn new(points: &[f64]) -> Result<Self> {
+        let mut rows: Vec<[f64; D]> = vec_with_capacity(points.len() / D, "X")?;
+        rows.extend(points.chunks_exact(D).map(|row| {
+            let mut fixed = [0.0; D];
+            fixed.copy_from_slice(row);
+            fixed
+        }));
         let mut memo = HashMap::new();
-        let mut nodes = vec![Node::default(); subtree_size(rows.len(), &mut memo)];
+        let node_count = subtree_size(rows.len(), &mut memo);
+        let mut nodes = vec_with_capacity(node_count, "X")?;
+        nodes.resize(node_count, Node::default());
         if !rows.is_empty() {
             let (lo, hi) = bounds(&rows);
             build(&mut rows, 0, &mut nodes, &memo, lo, hi);
         }
-        Self {
+        Ok(Self {
             points: rows,
             nodes,
-        }
+        })
     }
 }
 

@@ -403,13 +403,13 @@ fn infinite_radius_with_overflowing_distances() {
     // Seen through a climb with bandwidth 1e160 (radius2 overflows to +inf).
     let tree = meanshift::climb(
         &[0.0],
-        &meanshift::sumtree::SumTree::<1>::new(&points),
+        &meanshift::sumtree::SumTree::<1>::new(&points).unwrap(),
         1e160,
         300,
     );
     let scan = meanshift::climb(
         &[0.0],
-        &meanshift::sumtree::ScanSum::new(&points, 1),
+        &meanshift::sumtree::ScanSum::new(&points, 1).unwrap(),
         1e160,
         300,
     );

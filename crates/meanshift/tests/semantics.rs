@@ -20,7 +20,7 @@ const LINE: [f64; 4] = [0.0, 1.0, 2.0, 10.0];
 
 #[test]
 fn max_iter_zero_still_moves_once() {
-    let index = build_ball_sum(&LINE, 1);
+    let index = build_ball_sum(&LINE, 1).unwrap();
     let c = climb(&[0.0], index.as_ref(), 1.5, 0);
     assert_eq!(
         (c.position.clone(), c.intensity, c.completed),
@@ -50,7 +50,7 @@ fn max_iter_zero_still_moves_once() {
 
 #[test]
 fn climb_counts_completed_iterations_and_includes_the_boundary() {
-    let index = build_ball_sum(&LINE, 1);
+    let index = build_ball_sum(&LINE, 1).unwrap();
     // max_iter 1: two moves, the second from 0.5 where 2.0 is at exactly 1.5.
     let c = climb(&[0.0], index.as_ref(), 1.5, 1);
     assert_eq!(

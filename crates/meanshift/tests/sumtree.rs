@@ -40,8 +40,8 @@ fn integer_data_counts_and_sums_are_exact_in_every_dimension() {
     for dim in 1..=17 {
         for n in [1, 5, 16, 17, 100, 2000] {
             let points = grid(&mut rng, n, dim, 6);
-            let tree = build_ball_sum(&points, dim);
-            let scan = ScanSum::new(&points, dim);
+            let tree = build_ball_sum(&points, dim).unwrap();
+            let scan = ScanSum::new(&points, dim).unwrap();
             let mut on_boundary = 0;
             for t in 0..40 {
                 let r = rng.interval((n - 1) as u64) as usize;
@@ -84,8 +84,8 @@ fn continuous_data_counts_exact_and_sums_to_rounding() {
     for dim in [1, 2, 3, 8, 16] {
         let n = 5000;
         let points: Vec<f64> = (0..n * dim).map(|_| rng.normal(0.0, 1.0)).collect();
-        let tree = build_ball_sum(&points, dim);
-        let scan = ScanSum::new(&points, dim);
+        let tree = build_ball_sum(&points, dim).unwrap();
+        let scan = ScanSum::new(&points, dim).unwrap();
         for _ in 0..50 {
             let q: Vec<f64> = (0..dim).map(|_| rng.normal(0.0, 1.0)).collect();
             let r2 = rng.uniform(0.0, 2.0 * dim as f64);
@@ -102,8 +102,8 @@ fn continuous_data_counts_exact_and_sums_to_rounding() {
 fn whole_tree_and_empty_results() {
     let mut rng = RandomState::new(9);
     let points = grid(&mut rng, 1000, 2, 50);
-    let tree = SumTree::<2>::new(&points);
-    let scan = ScanSum::new(&points, 2);
+    let tree = SumTree::<2>::new(&points).unwrap();
+    let scan = ScanSum::new(&points, 2).unwrap();
     // A ball holding everything, one holding nothing, and an infinite one.
     for (q, r2) in [
         ([0.0, 0.0], 1e9),
@@ -121,8 +121,8 @@ fn whole_tree_and_empty_results() {
 fn the_tree_layout_does_not_depend_on_threads() {
     let mut rng = RandomState::new(3);
     let points: Vec<f64> = (0..200_000 * 2).map(|_| rng.normal(0.0, 1.0)).collect();
-    let one = meanshift::with_threads(1, || SumTree::<2>::new(&points)).unwrap();
-    let two = meanshift::with_threads(2, || SumTree::<2>::new(&points)).unwrap();
+    let one = meanshift::with_threads(1, || SumTree::<2>::new(&points).unwrap()).unwrap();
+    let two = meanshift::with_threads(2, || SumTree::<2>::new(&points).unwrap()).unwrap();
     for _ in 0..20 {
         let q = [rng.normal(0.0, 1.0), rng.normal(0.0, 1.0)];
         let mut a = [0.0; 2];
@@ -142,8 +142,8 @@ fn kth_squared_distance_matches_selection_for_every_k_and_hint() {
             } else {
                 (0..n * dim).map(|_| rng.normal(0.0, 1.0)).collect()
             };
-            let tree = build_ball_sum(&points, dim);
-            let scan = ScanSum::new(&points, dim);
+            let tree = build_ball_sum(&points, dim).unwrap();
+            let scan = ScanSum::new(&points, dim).unwrap();
             for t in 0..25 {
                 let r = rng.interval((n - 1) as u64) as usize;
                 let q = points[r * dim..(r + 1) * dim].to_vec();

@@ -1,0 +1,18 @@
+//! Fallible allocation of the large buffers: one that cannot be had is an
+//! error the caller sees, not an abort of the host process (Rust's default).
+
+use crate::error::{MeanShiftError, Result};
+
+/// An empty vector with room for exactly `len` elements.
+pub(crate) fn vec_with_capacity<T>(len: usize, what: &'static str) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len)
+        .map_err(|_| MeanShiftError::TooLarge {
+            what,
+            detail: format!(
+                "its working copy needs {} bytes, which could not be allocated",
+                len.saturating_mul(std::mem::size_of::<T>())
+            ),
+        })?;
+    Ok(v)
+}
