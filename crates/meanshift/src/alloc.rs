@@ -24,7 +24,13 @@ mod tests {
     #[test]
     fn an_impossible_buffer_is_an_error_not_an_abort() {
         let result = vec_with_capacity::<f64>(usize::MAX / 4, "X");
-        assert!(matches!(result, Err(MeanShiftError::TooLarge { what: "X", .. })), "{result:?}");
-        assert_eq!(vec_with_capacity::<f64>(10, "X").map(|v| v.capacity()), Ok(10));
+        assert!(
+            matches!(result, Err(MeanShiftError::TooLarge { what: "X", .. })),
+            "{result:?}"
+        );
+        assert_eq!(
+            vec_with_capacity::<f64>(10, "X").map(|v| v.capacity()),
+            Ok(10)
+        );
     }
 }
