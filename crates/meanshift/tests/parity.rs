@@ -92,38 +92,15 @@ fn compare_fit(
     stats: &mut MeanShiftStats,
 ) -> Vec<String> {
     let mut problems = Vec::new();
-    let (xv, n, d) = rows(&case["X"]);
-    let x_data = Data::new(xv, float32);
-    let x = x_data.matrix("X", n, d);
-    let opts = &case["options"];
-    let seeds_data = if opts["seeds"].is_null() {
-        None
-    } else {
-        Some(rows(&opts["seeds"]))
-    };
-    let seeds_store = seeds_data
-        .as_ref()
-        .map(|(v, _, _)| Data::new(v.clone(), float32));
-    let seeds = match (&seeds_data, &seeds_store) {
-        (Some((_, sn, sd)), Some(store)) => Some(store.matrix("seeds", *sn, *sd)),
-        _ => None,
-    };
-    let options = MeanShiftOptions {
-        bandwidth: opts["bandwidth"].as_f64(),
-        seeds,
-        bin_seeding: opts["binSeeding"].as_bool().unwrap(),
-        min_bin_freq: opts["minBinFreq"].as_u64().unwrap() as usize,
-        cluster_all: opts["clusterAll"].as_bool().unwrap(),
-        max_iter: opts["maxIter"].as_u64().unwrap() as usize,
-        n_jobs: None,
-    };
-    let model = match fit(&x, &options) {
+    let d = rows(&case["X"]).2;
+    let (bandwidth_given, fitted) = fit_case(case, float32);
+    let model = match fitted {
         Ok(m) => m,
         Err(e) => return vec![format!("fit failed: {e}")],
     };
 
     let bw = f64_of(&expected["bandwidth"]);
-    if options.bandwidth.is_none() {
+    if !bandwidth_given {
         if !close_rel(model.bandwidth, bw, BANDWIDTH_RTOL) {
             problems.push(format!(
                 "estimated bandwidth {} vs expected {} (rel {:.3e})",
@@ -302,7 +279,9 @@ fn meanshift_fixtures() {
     finish("meanshift.json", &failures, all.len());
 }
 
-fn check_error_case(case: &Value, float32: bool, message: &str) -> Vec<String> {
+/// Fits a fixture case's X with its options (seeds included) and reports whether
+/// a bandwidth was given.
+fn fit_case(case: &Value, float32: bool) -> (bool, meanshift::Result<meanshift::MeanShiftFit>) {
     let (xv, n, d) = rows(&case["X"]);
     let x_data = Data::new(xv, float32);
     let x = x_data.matrix("X", n, d);
@@ -328,7 +307,11 @@ fn check_error_case(case: &Value, float32: bool, message: &str) -> Vec<String> {
         max_iter: opts["maxIter"].as_u64().unwrap() as usize,
         n_jobs: None,
     };
-    match fit(&x, &options) {
+    (options.bandwidth.is_some(), fit(&x, &options))
+}
+
+fn check_error_case(case: &Value, float32: bool, message: &str) -> Vec<String> {
+    match fit_case(case, float32).1 {
         Ok(m) => {
             vec![format!(
                 "expected error {message:?}, got a fit with {} centres, nIter {}",
