@@ -2,11 +2,13 @@
 //! modes found, and labelling by nearest centre.
 
 use crate::alloc::vec_with_capacity;
+use crate::bands::BandIndex;
 use crate::bandwidth::{estimate_bandwidth_observed, BandwidthOptions};
 use crate::error::{MeanShiftError, Result};
 use crate::matrix::Matrix;
 use crate::neighbors::build_index;
 use crate::observer::{Observer, Unobserved};
+use crate::rounds::climb_in_rounds;
 use crate::seeding::{get_bin_seeds, SeedPrecision};
 use crate::sumtree::{build_ball_sum, BallSum};
 use crate::threads::{resolve_threads, with_threads};
@@ -87,11 +89,11 @@ pub fn climb(seed: &[f64], index: &dyn BallSum, bandwidth: f64, max_iter: usize)
     let stop = 1e-3 * bandwidth;
     let radius2 = bandwidth * bandwidth;
     let mut position = seed.to_vec();
-    let mut sum = vec![0.0; dim];
+    let mut mean = vec![0.0; dim];
     let mut completed = 0;
     loop {
-        sum.fill(0.0);
-        let count = index.ball_sum(&position, radius2, &mut sum);
+        mean.fill(0.0);
+        let count = index.ball_sum(&position, radius2, &mut mean);
         if count == 0 {
             return Climb {
                 position,
@@ -100,13 +102,8 @@ pub fn climb(seed: &[f64], index: &dyn BallSum, bandwidth: f64, max_iter: usize)
             };
         }
         let n = count as f64;
-        let mut shift2 = 0.0;
-        for (p, s) in position.iter_mut().zip(&sum) {
-            let mean = s / n;
-            shift2 += (mean - *p) * (mean - *p);
-            *p = mean;
-        }
-        if shift2.sqrt() <= stop || completed == max_iter {
+        mean.iter_mut().for_each(|s| *s /= n);
+        if moved_and_stops(&mut position, &mean, stop, completed, max_iter) {
             return Climb {
                 position,
                 intensity: count,
@@ -115,6 +112,25 @@ pub fn climb(seed: &[f64], index: &dyn BallSum, bandwidth: f64, max_iter: usize)
         }
         completed += 1;
     }
+}
+
+/// One iteration of a climb: moves `position` to `mean` (of the points within
+/// the bandwidth) and says whether the climb ends there, after a move at most
+/// `stop` long or `max_iter` completed iterations.
+#[inline]
+pub(crate) fn moved_and_stops(
+    position: &mut [f64],
+    mean: &[f64],
+    stop: f64,
+    completed: usize,
+    max_iter: usize,
+) -> bool {
+    let mut shift2 = 0.0;
+    for (p, &m) in position.iter_mut().zip(mean) {
+        shift2 += (m - *p) * (m - *p);
+        *p = m;
+    }
+    shift2.sqrt() <= stop || completed == max_iter
 }
 
 fn validate(x: &Matrix, options: &MeanShiftOptions) -> Result<()> {
@@ -204,26 +220,7 @@ fn fit_on_current_pool(
         (None, false) => std::borrow::Cow::Borrowed(&points[..]),
     };
 
-    let index = build_ball_sum(&points, dim)?;
-    let total = seeds.len() / dim;
-    let done = AtomicUsize::new(0);
-    let climbs: Vec<Option<Climb>> = seeds
-        .par_chunks_exact(dim)
-        .map(|seed| {
-            if observer.is_aborted() {
-                return None;
-            }
-            let result = climb(seed, index.as_ref(), bandwidth, options.max_iter);
-            observer.on_progress(done.fetch_add(1, AtomicOrdering::Relaxed) + 1, total);
-            Some(result)
-        })
-        .collect();
-    let climbs: Vec<Climb> = climbs
-        .into_iter()
-        .collect::<Option<_>>()
-        .ok_or(MeanShiftError::Aborted)?;
-    // The tree (a copy of the points) is not needed for merging and labels: free it first.
-    drop(index);
+    let climbs = climb_all(&points, &seeds, dim, bandwidth, options.max_iter, observer)?;
     let n_iter = climbs.iter().map(|c| c.completed).max().unwrap_or(0);
 
     let modes = modes_by_intensity(climbs);
@@ -249,6 +246,44 @@ fn fit_on_current_pool(
         bandwidth,
         warnings,
     })
+}
+
+/// Many seeds (at least one per this many points) make the 2-D band index pay for its build.
+const POINTS_PER_SEED_FOR_BANDS: usize = 16;
+
+/// Every seed's climb, in seed order, on the best index for the data.
+fn climb_all(
+    points: &[f64],
+    seeds: &[f64],
+    dim: usize,
+    bandwidth: f64,
+    max_iter: usize,
+    observer: &dyn Observer,
+) -> Result<Vec<Climb>> {
+    let n_seeds = seeds.len() / dim;
+    if dim == 2 && n_seeds.saturating_mul(POINTS_PER_SEED_FOR_BANDS) >= points.len() / dim {
+        if let Some(bands) = BandIndex::new(points, bandwidth)? {
+            return climb_in_rounds(seeds, &bands, bandwidth, max_iter, observer)
+                .ok_or(MeanShiftError::Aborted);
+        }
+    }
+    let index = build_ball_sum(points, dim)?;
+    let done = AtomicUsize::new(0);
+    let climbs: Vec<Option<Climb>> = seeds
+        .par_chunks_exact(dim)
+        .map(|seed| {
+            if observer.is_aborted() {
+                return None;
+            }
+            let result = climb(seed, index.as_ref(), bandwidth, max_iter);
+            observer.on_progress(done.fetch_add(1, AtomicOrdering::Relaxed) + 1, n_seeds);
+            Some(result)
+        })
+        .collect();
+    climbs
+        .into_iter()
+        .collect::<Option<_>>()
+        .ok_or(MeanShiftError::Aborted)
 }
 
 /// Keeps the climbs that found points, one per exact final position (the later

@@ -19,9 +19,11 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod alloc;
+mod bands;
 mod bandwidth;
 mod blobs;
 mod error;
+mod exact;
 mod fit;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -30,6 +32,7 @@ pub mod neighbors;
 mod numeric;
 mod observer;
 mod rng;
+mod rounds;
 mod seeding;
 pub mod sumtree;
 mod threads;

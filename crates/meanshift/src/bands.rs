@@ -1,0 +1,483 @@
+//! The 2-D climbing query when many seeds climb: horizontal bands of points
+//! sorted by x, with exact prefix sums.
+//!
+//! The ball meets a band in an x-interval. Binary search finds the points of the
+//! band that can be in the ball at all; those near either end of the interval
+//! are tested one by one, and the run between them, which the test proves
+//! wholly inside, is counted and summed from prefix sums in O(1). A query costs
+//! about `2 * BANDS_PER_RADIUS` binary searches plus the points near the
+//! circle, with no data-dependent tree walk.
+//!
+//! Exactness, as in [`crate::sumtree`]: a point is in the ball when
+//! `fl(fl(dx²) + fl(dy²)) <= r²`, scikit-learn's test; every shortcut is
+//! decided with the same rounded operations on the band's extreme
+//! coordinates, which bound every point's by monotonicity of rounding. Sums are
+//! fixed-point integers ([`FixedScale`]), so they are exact: a query's answer is
+//! a function of the neighbour set alone, whatever the decomposition.
+
+use crate::alloc::vec_with_capacity;
+use crate::error::Result;
+use crate::exact::FixedScale;
+use rayon::prelude::*;
+
+/// Bands per bandwidth: thinner bands mean fewer points tested one by one and
+/// more binary searches (8 is the fastest on the tutorial's blobs).
+const BANDS_PER_RADIUS: f64 = 8.0;
+/// x-buckets per band height: finer buckets mean fewer points tested beyond
+/// the ball's reach and a larger directory.
+const BUCKETS_PER_BAND: f64 = 4.0;
+/// Coordinates must stay below this so that squared distances cannot overflow.
+const MAX_COORDINATE: f64 = 1e150;
+
+/// Count and exact coordinate sum of the points within a ball.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BallTotal {
+    pub count: usize,
+    pub sum: [i128; 2],
+}
+
+/// Points found inside one by one, summed in batches: cheaper than a masked
+/// 128-bit addition per point tested.
+const FOUND_BATCH: usize = 64;
+
+struct Found {
+    rows: [u32; FOUND_BATCH],
+    len: usize,
+    total: usize,
+    sum: [i128; 2],
+}
+
+impl Default for Found {
+    fn default() -> Self {
+        Self {
+            rows: [0; FOUND_BATCH],
+            len: 0,
+            total: 0,
+            sum: [0; 2],
+        }
+    }
+}
+
+/// The band index over 2-D points; see the module documentation.
+pub struct BandIndex {
+    origin: f64,
+    inv_height: f64,
+    /// Smallest and largest y in each band (+inf and -inf when empty).
+    band_lo: Vec<f64>,
+    band_hi: Vec<f64>,
+    /// Each band is cut into buckets of x, [`BUCKETS_PER_BAND`] per band
+    /// height, from its smallest x: `bucket_start[bucket_base[b] + k]` is the
+    /// first point of band `b` in bucket `k` or later (one entry past the last
+    /// bucket), so the points of an x-interval are found without a search.
+    band_x0: Vec<f64>,
+    band_inv_bucket: Vec<f64>,
+    bucket_base: Vec<u32>,
+    bucket_start: Vec<u32>,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    /// `prefix[i]` is the exact sum of the first `i` sorted points.
+    prefix: Vec<[i128; 2]>,
+    /// Each sorted point's exact value.
+    values: Vec<[i128; 2]>,
+    scales: [FixedScale; 2],
+}
+
+impl BandIndex {
+    /// Builds the index over `points` (row-major, 2 values each) for queries of
+    /// radius about `bandwidth`. `Ok(None)` when the data does not suit it:
+    /// coordinates too large or spanning too many orders of magnitude for exact
+    /// sums, or a bandwidth so small against the data's spread or magnitude that
+    /// bands would be too many or too thin to place a query exactly.
+    pub fn new(points: &[f64], bandwidth: f64) -> Result<Option<Self>> {
+        let n = points.len() / 2;
+        if n == 0 || n >= u32::MAX as usize || !(bandwidth.is_finite() && bandwidth > 0.0) {
+            return Ok(None);
+        }
+        let column = |j: usize| points.iter().skip(j).step_by(2).copied();
+        let (Some(scale_x), Some(scale_y)) = (
+            FixedScale::for_values(column(0), n),
+            FixedScale::for_values(column(1), n),
+        ) else {
+            return Ok(None);
+        };
+        let magnitude = points.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let (y_min, y_max) = column(1).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
+            (lo.min(y), hi.max(y))
+        });
+        let height = bandwidth / BANDS_PER_RADIUS;
+        let bands = ((y_max - y_min) / height).floor() + 1.0;
+        // Band numbers are computed with rounding errors far below one band when
+        // the band height is not below 2^-30 of the coordinates' magnitude.
+        if !(magnitude < MAX_COORDINATE
+            && bandwidth < MAX_COORDINATE
+            && height >= magnitude * 2f64.powi(-30)
+            && bands <= (4 * n + 16) as f64)
+        {
+            return Ok(None);
+        }
+        let n_bands = bands as usize;
+        let inv_height = 1.0 / height;
+        let band_of = |y: f64| (((y - y_min) * inv_height) as usize).min(n_bands - 1);
+
+        // Sort by (band, x, original row): a total order, so the layout depends on
+        // the data alone.
+        let mut order: Vec<(u32, f64, u32)> = vec_with_capacity(n, "X")?;
+        order.extend(
+            points
+                .chunks_exact(2)
+                .enumerate()
+                .map(|(i, p)| (band_of(p[1]) as u32, p[0], i as u32)),
+        );
+        order.par_sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2))
+        });
+
+        let mut band_start = vec_with_capacity(n_bands + 1, "X")?;
+        let mut band_lo = vec_with_capacity(n_bands, "X")?;
+        let mut band_hi = vec_with_capacity(n_bands, "X")?;
+        band_start.resize(n_bands + 1, 0u32);
+        band_lo.resize(n_bands, f64::INFINITY);
+        band_hi.resize(n_bands, f64::NEG_INFINITY);
+        let mut xs = vec_with_capacity(n, "X")?;
+        let mut ys = vec_with_capacity(n, "X")?;
+        let mut prefix = vec_with_capacity(n + 1, "X")?;
+        prefix.push([0i128; 2]);
+        let mut values = vec_with_capacity(n, "X")?;
+        let mut running = [0i128; 2];
+        for &(band, x, row) in &order {
+            let y = points[2 * row as usize + 1];
+            let b = band as usize;
+            band_start[b + 1] += 1;
+            band_lo[b] = band_lo[b].min(y);
+            band_hi[b] = band_hi[b].max(y);
+            xs.push(x);
+            ys.push(y);
+            let value = [scale_x.to_fixed(x), scale_y.to_fixed(y)];
+            running[0] += value[0];
+            running[1] += value[1];
+            prefix.push(running);
+            values.push(value);
+        }
+        for b in 0..n_bands {
+            band_start[b + 1] += band_start[b];
+        }
+
+        // Buckets of a band height / BUCKETS_PER_BAND, but never more buckets
+        // than points in a band: the directory stays within n + n_bands entries.
+        let inv_bucket = inv_height * BUCKETS_PER_BAND;
+        let mut band_x0 = vec_with_capacity(n_bands, "X")?;
+        let mut band_inv_bucket = vec_with_capacity(n_bands, "X")?;
+        let mut buckets_per_band: Vec<usize> = vec_with_capacity(n_bands, "X")?;
+        for b in 0..n_bands {
+            let (start, end) = (band_start[b] as usize, band_start[b + 1] as usize);
+            let (x0, extent) = if start == end {
+                (0.0, 0.0)
+            } else {
+                (xs[start], xs[end - 1] - xs[start])
+            };
+            let wanted = (extent * inv_bucket).floor() + 1.0;
+            let most = (end - start + 1) as f64;
+            let (buckets, inv) = if wanted <= most {
+                (wanted, inv_bucket)
+            } else {
+                (most, most / extent)
+            };
+            band_x0.push(x0);
+            band_inv_bucket.push(inv);
+            buckets_per_band.push(buckets as usize);
+        }
+        let mut bucket_base = vec_with_capacity(n_bands + 1, "X")?;
+        let mut bucket_start = vec_with_capacity(n + 2 * n_bands, "X")?;
+        for b in 0..n_bands {
+            bucket_base.push(bucket_start.len() as u32);
+            let (start, end) = (band_start[b] as usize, band_start[b + 1] as usize);
+            let last = buckets_per_band[b] - 1;
+            let mut k = 0;
+            for (i, &x) in xs.iter().enumerate().take(end).skip(start) {
+                let bucket = bucket_of(x, band_x0[b], band_inv_bucket[b], last);
+                while k <= bucket {
+                    bucket_start.push(i as u32);
+                    k += 1;
+                }
+            }
+            while k <= last + 1 {
+                bucket_start.push(end as u32);
+                k += 1;
+            }
+        }
+        bucket_base.push(bucket_start.len() as u32);
+
+        Ok(Some(Self {
+            origin: y_min,
+            inv_height,
+            band_lo,
+            band_hi,
+            band_x0,
+            band_inv_bucket,
+            bucket_base,
+            bucket_start,
+            xs,
+            ys,
+            prefix,
+            values,
+            scales: [scale_x, scale_y],
+        }))
+    }
+
+    /// The count and exact sum of the points `p` with
+    /// `fl(fl((p.x - q.x)²) + fl((p.y - q.y)²)) <= radius2`.
+    pub fn ball_total(&self, q: [f64; 2], radius2: f64) -> BallTotal {
+        let [qx, qy] = q;
+        let mut count = 0usize;
+        let mut sum = [0i128; 2];
+        let mut found = Found::default();
+        let last = self.band_lo.len() - 1;
+        let radius = radius2.sqrt();
+        // One band of slack on each side covers the rounding of band numbers.
+        let first_band = ((qy - radius - self.origin) * self.inv_height).floor() - 1.0;
+        let last_band = ((qy + radius - self.origin) * self.inv_height).floor() + 1.0;
+        if !(last_band >= 0.0 && first_band <= last as f64) {
+            return BallTotal { count, sum };
+        }
+        let first_band = first_band.max(0.0) as usize;
+        let last_band = (last_band as usize).min(last);
+        for b in first_band..=last_band {
+            let below = self.band_lo[b] - qy;
+            let above = self.band_hi[b] - qy;
+            // Bounds on fl(dy²) over the band (an empty band has below = +inf: skipped).
+            let near = if below > 0.0 {
+                below * below
+            } else if above < 0.0 {
+                above * above
+            } else {
+                0.0
+            };
+            if near > radius2 {
+                continue;
+            }
+            let far = (below * below).max(above * above);
+            // Points left of x_left or right of x_right fail the test even at the
+            // band's nearest y: only the buckets between are looked at.
+            let half_width = (radius2 - near).max(0.0).sqrt();
+            let x_left = beyond(qx, half_width, -1.0, near, radius2);
+            let x_right = beyond(qx, half_width, 1.0, near, radius2);
+            let base = self.bucket_base[b] as usize;
+            let last_bucket = self.bucket_base[b + 1] as usize - base - 2;
+            let (x0, inv) = (self.band_x0[b], self.band_inv_bucket[b]);
+            let from = self.bucket_start[base + bucket_of(x_left, x0, inv, last_bucket)] as usize;
+            let to =
+                self.bucket_start[base + bucket_of(x_right, x0, inv, last_bucket) + 1] as usize;
+
+            // From the left: test points until one is inside at the band's
+            // farthest y; from there to its mirror on the right all are inside.
+            let mut i = from;
+            while i < to && !passes_whole_band(self.xs[i], qx, far, radius2) {
+                self.test_point(i, qx, qy, radius2, &mut found);
+                i += 1;
+            }
+            if i == to {
+                continue;
+            }
+            // Point i passes the whole-band test, so this stops at j >= i.
+            let mut j = to - 1;
+            while !passes_whole_band(self.xs[j], qx, far, radius2) {
+                self.test_point(j, qx, qy, radius2, &mut found);
+                j -= 1;
+            }
+            // x between xs[i] and xs[j]: |fl(x - qx)| is at most the larger of
+            // theirs, so every point of i..=j passes too.
+            count += j + 1 - i;
+            for (s, (hi, lo)) in sum
+                .iter_mut()
+                .zip(self.prefix[j + 1].iter().zip(&self.prefix[i]))
+            {
+                *s += hi - lo;
+            }
+        }
+        self.add_found(&mut found);
+        sum[0] += found.sum[0];
+        sum[1] += found.sum[1];
+        BallTotal {
+            count: count + found.total,
+            sum,
+        }
+    }
+
+    /// Tests point `i`, noting it in `found` if inside; without branches, since
+    /// about half of the points tested near the circle are.
+    #[inline(always)]
+    fn test_point(&self, i: usize, qx: f64, qy: f64, radius2: f64, found: &mut Found) {
+        let dx = self.xs[i] - qx;
+        let dy = self.ys[i] - qy;
+        let inside = dx * dx + dy * dy <= radius2;
+        found.rows[found.len] = i as u32;
+        found.len += usize::from(inside);
+        if found.len == FOUND_BATCH {
+            self.add_found(found);
+        }
+    }
+
+    /// Adds the noted points' exact values to the found sum and empties the batch.
+    fn add_found(&self, found: &mut Found) {
+        for &i in &found.rows[..found.len] {
+            let v = &self.values[i as usize];
+            found.sum[0] += v[0];
+            found.sum[1] += v[1];
+        }
+        found.total += found.len;
+        found.len = 0;
+    }
+
+    /// The mean of a ball's points as `f64` (the exact sum rounded once, then
+    /// divided by the count), or `None` for an empty ball.
+    pub fn mean(&self, total: &BallTotal) -> Option<[f64; 2]> {
+        if total.count == 0 {
+            return None;
+        }
+        let n = total.count as f64;
+        Some([
+            self.scales[0].to_f64(total.sum[0]) / n,
+            self.scales[1].to_f64(total.sum[1]) / n,
+        ])
+    }
+}
+
+/// The bucket of `x` in a band starting at `x0` with buckets `0..=last`: a
+/// non-decreasing function of `x`, the same at build and query time.
+#[inline(always)]
+fn bucket_of(x: f64, x0: f64, inv_bucket: f64, last: usize) -> usize {
+    (((x - x0) * inv_bucket).max(0.0) as usize).min(last)
+}
+
+/// Whether a point at `x` is inside the ball whatever its y in the band
+/// (`far` bounds fl(dy²) over the band).
+#[inline(always)]
+fn passes_whole_band(x: f64, qx: f64, far: f64, radius2: f64) -> bool {
+    let dx = x - qx;
+    dx * dx + far <= radius2
+}
+
+/// An x on the side `direction` (-1 left, +1 right) of `q`, about `half_width`
+/// away, where a point at the band's nearest y already fails the test; every x
+/// farther out fails too (|fl(x - q)| only grows).
+#[inline]
+fn beyond(q: f64, half_width: f64, direction: f64, near: f64, radius2: f64) -> f64 {
+    // A little past the boundary, widened until the rounded test agrees.
+    let mut pad = half_width * 2f64.powi(-20) + q.abs() * f64::EPSILON * 4.0 + f64::MIN_POSITIVE;
+    loop {
+        let x = q + direction * (half_width + pad);
+        let dx = x - q;
+        if dx * dx + near > radius2 {
+            return x;
+        }
+        pad *= 2.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brute(points: &[f64], q: [f64; 2], radius2: f64, index: &BandIndex) -> BallTotal {
+        let mut count = 0;
+        let mut sum = [0i128; 2];
+        for p in points.chunks_exact(2) {
+            let (dx, dy) = (p[0] - q[0], p[1] - q[1]);
+            if dx * dx + dy * dy <= radius2 {
+                count += 1;
+                sum[0] += index.scales[0].to_fixed(p[0]);
+                sum[1] += index.scales[1].to_fixed(p[1]);
+            }
+        }
+        BallTotal { count, sum }
+    }
+
+    fn lcg(state: &mut u64) -> f64 {
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (*state >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    #[test]
+    fn queries_equal_brute_force_on_random_points() {
+        let mut state = 7;
+        let points: Vec<f64> = (0..6000).map(|_| lcg(&mut state) * 4.0 - 1.0).collect();
+        for &bandwidth in &[0.01, 0.3, 1.0, 5.0, 100.0] {
+            let index = BandIndex::new(&points, bandwidth).unwrap().unwrap();
+            for k in 0..300 {
+                let q = if k % 3 == 0 {
+                    [points[2 * k], points[2 * k + 1]]
+                } else {
+                    [lcg(&mut state) * 6.0 - 2.0, lcg(&mut state) * 6.0 - 2.0]
+                };
+                let r2 = bandwidth * bandwidth;
+                assert_eq!(
+                    index.ball_total(q, r2),
+                    brute(&points, q, r2, &index),
+                    "{bandwidth} {q:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn points_exactly_on_the_circle_and_duplicates_count_as_brute_force_does() {
+        // A grid with spacing 1/8 and radius 1: many points at distance exactly 1.
+        let mut points = Vec::new();
+        for i in -20..=20 {
+            for j in -20..=20 {
+                points.extend([i as f64 / 8.0, j as f64 / 8.0]);
+                if (i + j) % 7 == 0 {
+                    points.extend([i as f64 / 8.0, j as f64 / 8.0]);
+                }
+            }
+        }
+        let index = BandIndex::new(&points, 1.0).unwrap().unwrap();
+        for q in [
+            [0.0, 0.0],
+            [0.125, -0.5],
+            [0.1, 0.2],
+            [2.5, 2.5],
+            [-3.0, 0.0],
+            [0.6, 0.8],
+        ] {
+            assert_eq!(
+                index.ball_total(q, 1.0),
+                brute(&points, q, 1.0, &index),
+                "{q:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unsuitable_data_falls_back() {
+        // Exact sums impossible.
+        assert!(BandIndex::new(&[1e-30, 0.0, 1.0, 0.0], 1.0)
+            .unwrap()
+            .is_none());
+        // Bands would be thinner than the coordinates' rounding.
+        assert!(BandIndex::new(&[1e6, 1e6, 1e6, 1e6 + 1.0], 1e-9)
+            .unwrap()
+            .is_none());
+        // Too many bands for the points.
+        assert!(BandIndex::new(&[0.0, 0.0, 0.0, 1e6], 1e-3)
+            .unwrap()
+            .is_none());
+        assert!(BandIndex::new(&[0.0, 0.0, 1e200, 0.0], 1.0)
+            .unwrap()
+            .is_none());
+        assert!(BandIndex::new(&[0.0, 0.0], 1.0).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_single_point_and_identical_points() {
+        let points = [2.0, 3.0, 2.0, 3.0, 2.0, 3.0];
+        let index = BandIndex::new(&points, 0.5).unwrap().unwrap();
+        let total = index.ball_total([2.0, 3.0], 0.25);
+        assert_eq!(total.count, 3);
+        assert_eq!(index.mean(&total), Some([2.0, 3.0]));
+        assert_eq!(index.ball_total([2.6, 3.0], 0.25).count, 0);
+        assert_eq!(index.mean(&index.ball_total([9.0, 9.0], 0.25)), None);
+    }
+}

@@ -1,0 +1,158 @@
+//! Exact coordinate sums in fixed point.
+//!
+//! Every finite `f64` is an integer times a power of two. When all values of a
+//! feature are multiples of `2^lsb` and no sum of `n` of them can reach 2^126
+//! units, the sums can be carried as `i128` integers of `2^lsb` units: exact, so
+//! the sum of a set of points is the same however the set was split up (node
+//! sums, prefix-sum differences, single points). A mean computed from such a
+//! sum depends only on the set of points, as scikit-learn's does (it sums the
+//! neighbours in index order), which lets seeds that reach the same neighbour
+//! set share the rest of their climb.
+
+/// The fixed-point unit of one feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixedScale {
+    /// Values are counted in units of `2^lsb`.
+    lsb: i32,
+}
+
+/// `x = mantissa * 2^exponent` with an odd mantissa (`None` for 0 and non-finite `x`).
+fn odd_decomposition(x: f64) -> Option<(i64, i32)> {
+    if x == 0.0 || !x.is_finite() {
+        return None;
+    }
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1u64 << 52) - 1);
+    let (mantissa, exponent) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1u64 << 52), biased - 1075)
+    };
+    let zeros = mantissa.trailing_zeros();
+    let odd = (mantissa >> zeros) as i64;
+    let signed = if x < 0.0 { -odd } else { odd };
+    Some((signed, exponent + zeros as i32))
+}
+
+impl FixedScale {
+    /// The unit for `values` when any sum of up to `max_terms` of them fits an
+    /// `i128` exactly; `None` when the values span too many binary orders of
+    /// magnitude (for example 1e-30 next to 1) or one is not finite.
+    pub fn for_values(values: impl Iterator<Item = f64>, max_terms: usize) -> Option<Self> {
+        let mut lsb = i32::MAX;
+        let mut msb = i32::MIN;
+        for x in values {
+            if !x.is_finite() {
+                return None;
+            }
+            if let Some((mantissa, exponent)) = odd_decomposition(x) {
+                lsb = lsb.min(exponent);
+                // Highest set bit of the value.
+                msb = msb.max(exponent + 63 - mantissa.unsigned_abs().leading_zeros() as i32);
+            }
+        }
+        if lsb == i32::MAX {
+            return Some(Self { lsb: 0 });
+        }
+        // One value needs msb - lsb + 1 bits; a sum of max_terms of them at most
+        // ceil(log2(max_terms)) more; the sign one more; 127 + 1 available.
+        let terms_bits = usize::BITS - max_terms.max(1).saturating_sub(1).leading_zeros();
+        let needed = i64::from(msb - lsb) + 1 + i64::from(terms_bits) + 1;
+        (needed <= 127).then_some(Self { lsb })
+    }
+
+    /// `x` in units of `2^lsb`, exactly. `x` must be finite and one of the
+    /// values the scale was made for (or any multiple of the unit in range).
+    #[inline]
+    pub fn to_fixed(self, x: f64) -> i128 {
+        match odd_decomposition(x) {
+            None => 0,
+            Some((mantissa, exponent)) => i128::from(mantissa) << (exponent - self.lsb),
+        }
+    }
+
+    /// The `f64` nearest to `units * 2^lsb` (one rounding, to nearest even,
+    /// unless the result is subnormal).
+    #[inline]
+    pub fn to_f64(self, units: i128) -> f64 {
+        times_power_of_two(units as f64, self.lsb)
+    }
+}
+
+/// `v * 2^k`, exact while the result is a normal number.
+fn times_power_of_two(mut v: f64, mut k: i32) -> f64 {
+    // 2^±960 and the final factor are all normal numbers.
+    const STEP: i32 = 960;
+    while k > STEP {
+        v *= f64::from_bits(((STEP + 1023) as u64) << 52);
+        k -= STEP;
+    }
+    while k < -STEP {
+        v *= f64::from_bits(((1023 - STEP) as u64) << 52);
+        k += STEP;
+    }
+    v * f64::from_bits(((k + 1023) as u64) << 52)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_round_trip_through_fixed_point() {
+        let values = [0.1, -2.5, 3.0e-5, 1234.5678, 0.0, -0.0, 6.0, 1.0 / 3.0];
+        let scale = FixedScale::for_values(values.iter().copied(), values.len()).unwrap();
+        for &x in &values {
+            assert_eq!(scale.to_f64(scale.to_fixed(x)), x, "{x}");
+        }
+    }
+
+    #[test]
+    fn sums_are_exact_and_independent_of_grouping() {
+        let values: Vec<f64> = (0..1000)
+            .map(|i| (i as f64 * 0.7).sin() * 5.0 + 1e-3)
+            .collect();
+        let scale = FixedScale::for_values(values.iter().copied(), values.len()).unwrap();
+        let fixed: Vec<i128> = values.iter().map(|&x| scale.to_fixed(x)).collect();
+        let forward: i128 = fixed.iter().sum();
+        let halves: i128 =
+            fixed[..377].iter().sum::<i128>() + fixed[377..].iter().rev().sum::<i128>();
+        assert_eq!(forward, halves);
+        // The exact sum rounds once: within half an ulp of the compensated sum.
+        let mut hi = 0.0f64;
+        let mut lo = 0.0f64;
+        for &x in &values {
+            let s = hi + x;
+            let t = s - hi;
+            lo += (hi - (s - t)) + (x - t);
+            hi = s;
+        }
+        let exact = scale.to_f64(forward);
+        assert!((exact - (hi + lo)).abs() <= f64::EPSILON * exact.abs());
+    }
+
+    #[test]
+    fn subnormal_and_huge_values_keep_their_bits() {
+        let tiny = f64::from_bits(3); // 3 * 2^-1074
+        let scale = FixedScale::for_values([tiny, 2.0 * tiny].into_iter(), 2).unwrap();
+        assert_eq!(scale.to_fixed(tiny), 3);
+        assert_eq!(scale.to_f64(scale.to_fixed(2.0 * tiny)), 2.0 * tiny);
+        let huge = 1.5e300;
+        let scale = FixedScale::for_values([huge, -huge].into_iter(), 2).unwrap();
+        assert_eq!(scale.to_f64(scale.to_fixed(-huge)), -huge);
+    }
+
+    #[test]
+    fn too_wide_a_range_has_no_scale() {
+        assert_eq!(FixedScale::for_values([1e-30, 1.0].into_iter(), 2), None);
+        assert_eq!(FixedScale::for_values([f64::NAN].into_iter(), 1), None);
+        // 2^0 and 2^-60 with odd mantissas: 113 bits each, too many for 2^20 terms.
+        assert!(FixedScale::for_values([1.0 + f64::EPSILON, 1e-18].into_iter(), 2).is_some());
+        assert!(FixedScale::for_values([1.0 + f64::EPSILON, 1e-18].into_iter(), 1 << 20).is_none());
+        assert_eq!(
+            FixedScale::for_values([0.0, -0.0].into_iter(), 5),
+            Some(FixedScale { lsb: 0 })
+        );
+    }
+}
