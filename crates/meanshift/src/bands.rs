@@ -25,7 +25,7 @@ use rayon::prelude::*;
 const BANDS_PER_RADIUS: f64 = 8.0;
 /// x-buckets per band height: finer buckets mean fewer points tested beyond
 /// the ball's reach and a larger directory.
-const BUCKETS_PER_BAND: f64 = 4.0;
+const BUCKETS_PER_BAND: f64 = 16.0;
 /// Coordinates must stay below this so that squared distances cannot overflow.
 const MAX_COORDINATE: f64 = 1e150;
 
@@ -36,12 +36,14 @@ pub struct BallTotal {
     pub sum: [i128; 2],
 }
 
-/// Points found inside one by one, summed in batches: cheaper than a masked
-/// 128-bit addition per point tested.
-const FOUND_BATCH: usize = 64;
+/// Points found inside one by one are noted and summed in batches: cheaper
+/// than a masked 128-bit addition per point tested. Points are tested in
+/// chunks, with room for a whole chunk made before each.
+const FOUND_ROWS: usize = 128;
+const FOUND_CHUNK: usize = 64;
 
 struct Found {
-    rows: [u32; FOUND_BATCH],
+    rows: [u32; FOUND_ROWS],
     len: usize,
     total: usize,
     sum: [i128; 2],
@@ -50,7 +52,7 @@ struct Found {
 impl Default for Found {
     fn default() -> Self {
         Self {
-            rows: [0; FOUND_BATCH],
+            rows: [0; FOUND_ROWS],
             len: 0,
             total: 0,
             sum: [0; 2],
@@ -264,34 +266,34 @@ impl BandIndex {
             let base = self.bucket_base[b] as usize;
             let last_bucket = self.bucket_base[b + 1] as usize - base - 2;
             let (x0, inv) = (self.band_x0[b], self.band_inv_bucket[b]);
-            let from = self.bucket_start[base + bucket_of(x_left, x0, inv, last_bucket)] as usize;
-            let to =
-                self.bucket_start[base + bucket_of(x_right, x0, inv, last_bucket) + 1] as usize;
-
-            // From the left: test points until one is inside at the band's
-            // farthest y; from there to its mirror on the right all are inside.
-            let mut i = from;
-            while i < to && !passes_whole_band(self.xs[i], qx, far, radius2) {
-                self.test_point(i, qx, qy, radius2, &mut found);
-                i += 1;
-            }
-            if i == to {
-                continue;
-            }
-            // Point i passes the whole-band test, so this stops at j >= i.
-            let mut j = to - 1;
-            while !passes_whole_band(self.xs[j], qx, far, radius2) {
-                self.test_point(j, qx, qy, radius2, &mut found);
-                j -= 1;
-            }
-            // x between xs[i] and xs[j]: |fl(x - qx)| is at most the larger of
-            // theirs, so every point of i..=j passes too.
-            count += j + 1 - i;
-            for (s, (hi, lo)) in sum
-                .iter_mut()
-                .zip(self.prefix[j + 1].iter().zip(&self.prefix[i]))
-            {
-                *s += hi - lo;
+            let bucket = |x: f64| base + bucket_of(x, x0, inv, last_bucket);
+            let from = self.bucket_start[bucket(x_left)] as usize;
+            let to = self.bucket_start[bucket(x_right) + 1] as usize;
+            // Points strictly between the buckets of x_in_left and x_in_right pass
+            // the test even at the band's farthest y: a run taken from the prefix
+            // sums. The rest of from..to is tested point by point.
+            let inner_half_width = (radius2 - far).max(0.0).sqrt();
+            let run = within(qx, inner_half_width, -1.0, far, radius2)
+                .zip(within(qx, inner_half_width, 1.0, far, radius2))
+                .map(|(x_in_left, x_in_right)| {
+                    let start = self.bucket_start[bucket(x_in_left) + 1] as usize;
+                    let end = self.bucket_start[bucket(x_in_right)] as usize;
+                    (start, end)
+                })
+                .filter(|(start, end)| start < end);
+            match run {
+                Some((start, end)) => {
+                    self.test_points(from, start, qx, qy, radius2, &mut found);
+                    self.test_points(end, to, qx, qy, radius2, &mut found);
+                    count += end - start;
+                    for (s, (hi, lo)) in sum
+                        .iter_mut()
+                        .zip(self.prefix[end].iter().zip(&self.prefix[start]))
+                    {
+                        *s += hi - lo;
+                    }
+                }
+                None => self.test_points(from, to, qx, qy, radius2, &mut found),
             }
         }
         self.add_found(&mut found);
@@ -303,17 +305,26 @@ impl BandIndex {
         }
     }
 
-    /// Tests point `i`, noting it in `found` if inside; without branches, since
-    /// about half of the points tested near the circle are.
+    /// Tests the points `from..to`, noting those inside in `found`; without
+    /// branches, since about half of the points tested near the circle are.
     #[inline(always)]
-    fn test_point(&self, i: usize, qx: f64, qy: f64, radius2: f64, found: &mut Found) {
-        let dx = self.xs[i] - qx;
-        let dy = self.ys[i] - qy;
-        let inside = dx * dx + dy * dy <= radius2;
-        found.rows[found.len] = i as u32;
-        found.len += usize::from(inside);
-        if found.len == FOUND_BATCH {
-            self.add_found(found);
+    fn test_points(&self, from: usize, to: usize, qx: f64, qy: f64, radius2: f64, found: &mut Found) {
+        let mut chunk_start = from;
+        while chunk_start < to {
+            let chunk_end = to.min(chunk_start + FOUND_CHUNK);
+            if found.len + FOUND_CHUNK > FOUND_ROWS {
+                self.add_found(found);
+            }
+            let xs = &self.xs[chunk_start..chunk_end];
+            let ys = &self.ys[chunk_start..chunk_end][..xs.len()];
+            for k in 0..xs.len() {
+                let (dx, dy) = (xs[k] - qx, ys[k] - qy);
+                let inside = dx * dx + dy * dy <= radius2;
+                // found.len < FOUND_ROWS here; the mask only spares a bounds check.
+                found.rows[found.len % FOUND_ROWS] = (chunk_start + k) as u32;
+                found.len += usize::from(inside);
+            }
+            chunk_start = chunk_end;
         }
     }
 
@@ -349,12 +360,28 @@ fn bucket_of(x: f64, x0: f64, inv_bucket: f64, last: usize) -> usize {
     (((x - x0) * inv_bucket).max(0.0) as usize).min(last)
 }
 
-/// Whether a point at `x` is inside the ball whatever its y in the band
-/// (`far` bounds fl(dy²) over the band).
-#[inline(always)]
-fn passes_whole_band(x: f64, qx: f64, far: f64, radius2: f64) -> bool {
-    let dx = x - qx;
-    dx * dx + far <= radius2
+/// An x on the side `direction` of `q`, about `half_width` away, where a point
+/// at the band's farthest y still passes the test; every x nearer to `q` does
+/// too. `None` when not even `x = q` does.
+#[inline]
+fn within(q: f64, half_width: f64, direction: f64, far: f64, radius2: f64) -> Option<f64> {
+    if far > radius2 {
+        return None;
+    }
+    // A little short of the boundary, narrowed until the rounded test agrees;
+    // at x = q it holds (fl(0²) + far = far).
+    let mut pad = half_width * 2f64.powi(-20) + q.abs() * f64::EPSILON * 4.0 + f64::MIN_POSITIVE;
+    loop {
+        if pad >= half_width {
+            return Some(q);
+        }
+        let x = q + direction * (half_width - pad);
+        let dx = x - q;
+        if dx * dx + far <= radius2 {
+            return Some(x);
+        }
+        pad *= 2.0;
+    }
 }
 
 /// An x on the side `direction` (-1 left, +1 right) of `q`, about `half_width`
