@@ -60,20 +60,36 @@ impl Default for Found {
     }
 }
 
+/// One band: its y extent, and its x-buckets. The band is cut into buckets of
+/// x from its smallest x, `x0`; `bucket_start[base + k]` is the first point of
+/// the band in bucket `k` or later (`k` up to `last + 1`), so the points of an
+/// x-interval are found without a search.
+#[derive(Debug, Clone, Copy)]
+struct Band {
+    /// Smallest and largest y (+inf and -inf when empty).
+    lo: f64,
+    hi: f64,
+    x0: f64,
+    inv_bucket: f64,
+    last: f64,
+    base: usize,
+}
+
+impl Band {
+    /// The index into `bucket_start` of the bucket of `x`: non-decreasing in
+    /// `x`, the same function at build and query time.
+    #[inline(always)]
+    fn bucket(&self, x: f64) -> usize {
+        self.base + ((x - self.x0) * self.inv_bucket).max(0.0).min(self.last) as usize
+    }
+}
+
 /// The band index over 2-D points; see the module documentation.
 pub struct BandIndex {
     origin: f64,
     inv_height: f64,
-    /// Smallest and largest y in each band (+inf and -inf when empty).
-    band_lo: Vec<f64>,
-    band_hi: Vec<f64>,
-    /// Each band is cut into buckets of x, [`BUCKETS_PER_BAND`] per band
-    /// height, from its smallest x: `bucket_start[bucket_base[b] + k]` is the
-    /// first point of band `b` in bucket `k` or later (one entry past the last
-    /// bucket), so the points of an x-interval are found without a search.
-    band_x0: Vec<f64>,
-    band_inv_bucket: Vec<f64>,
-    bucket_base: Vec<u32>,
+    bands: Vec<Band>,
+    /// Each band's bucket directory in turn: see [`Band`].
     bucket_start: Vec<u32>,
     xs: Vec<f64>,
     ys: Vec<f64>,
@@ -188,35 +204,36 @@ impl BandIndex {
             band_inv_bucket.push(inv);
             buckets_per_band.push(buckets as usize);
         }
-        let mut bucket_base = vec_with_capacity(n_bands + 1, "X")?;
+        let mut bands = vec_with_capacity(n_bands, "X")?;
         let mut bucket_start = vec_with_capacity(n + 2 * n_bands, "X")?;
         for b in 0..n_bands {
-            bucket_base.push(bucket_start.len() as u32);
             let (start, end) = (band_start[b] as usize, band_start[b + 1] as usize);
-            let last = buckets_per_band[b] - 1;
+            let band = Band {
+                lo: band_lo[b],
+                hi: band_hi[b],
+                x0: band_x0[b],
+                inv_bucket: band_inv_bucket[b],
+                last: (buckets_per_band[b] - 1) as f64,
+                base: bucket_start.len(),
+            };
             let mut k = 0;
             for (i, &x) in xs.iter().enumerate().take(end).skip(start) {
-                let bucket = bucket_of(x, band_x0[b], band_inv_bucket[b], last);
-                while k <= bucket {
+                while k <= band.bucket(x) - band.base {
                     bucket_start.push(i as u32);
                     k += 1;
                 }
             }
-            while k <= last + 1 {
+            while k <= buckets_per_band[b] {
                 bucket_start.push(end as u32);
                 k += 1;
             }
+            bands.push(band);
         }
-        bucket_base.push(bucket_start.len() as u32);
 
         Ok(Some(Self {
             origin: y_min,
             inv_height,
-            band_lo,
-            band_hi,
-            band_x0,
-            band_inv_bucket,
-            bucket_base,
+            bands,
             bucket_start,
             xs,
             ys,
@@ -233,7 +250,7 @@ impl BandIndex {
         let mut count = 0usize;
         let mut sum = [0i128; 2];
         let mut found = Found::default();
-        let last = self.band_lo.len() - 1;
+        let last = self.bands.len() - 1;
         let radius = radius2.sqrt();
         // One band of slack on each side covers the rounding of band numbers.
         let first_band = ((qy - radius - self.origin) * self.inv_height).floor() - 1.0;
@@ -243,58 +260,61 @@ impl BandIndex {
         }
         let first_band = first_band.max(0.0) as usize;
         let last_band = (last_band as usize).min(last);
-        for b in first_band..=last_band {
-            let below = self.band_lo[b] - qy;
-            let above = self.band_hi[b] - qy;
+        // Margin for the rounding of qx ± a width (checked below).
+        let q_pad = qx.abs() * (4.0 * f64::EPSILON) + f64::MIN_POSITIVE;
+        for band in &self.bands[first_band..=last_band] {
+            let below = band.lo - qy;
+            let above = band.hi - qy;
+            let (below2, above2) = (below * below, above * above);
             // Bounds on fl(dy²) over the band (an empty band has below = +inf: skipped).
             let near = if below > 0.0 {
-                below * below
+                below2
             } else if above < 0.0 {
-                above * above
+                above2
             } else {
                 0.0
             };
             if near > radius2 {
                 continue;
             }
-            let far = (below * below).max(above * above);
+            let far = below2.max(above2);
             // Points left of x_left or right of x_right fail the test even at the
             // band's nearest y: only the buckets between are looked at.
-            let half_width = (radius2 - near).max(0.0).sqrt();
-            let x_left = beyond(qx, half_width, -1.0, near, radius2);
-            let x_right = beyond(qx, half_width, 1.0, near, radius2);
-            let base = self.bucket_base[b] as usize;
-            let last_bucket = self.bucket_base[b + 1] as usize - base - 2;
-            let (x0, inv) = (self.band_x0[b], self.band_inv_bucket[b]);
-            let bucket = |x: f64| base + bucket_of(x, x0, inv, last_bucket);
-            let from = self.bucket_start[bucket(x_left)] as usize;
-            let to = self.bucket_start[bucket(x_right) + 1] as usize;
+            let reach = (radius2 - near).sqrt();
+            let reach = reach + reach * 2f64.powi(-20) + q_pad;
+            let (mut x_left, mut x_right) = (qx - reach, qx + reach);
+            if !(fails_at(x_left, qx, near, radius2) && fails_at(x_right, qx, near, radius2)) {
+                x_left = beyond(qx, reach, -1.0, near, radius2);
+                x_right = beyond(qx, reach, 1.0, near, radius2);
+            }
+            let from = self.bucket_start[band.bucket(x_left)] as usize;
+            let to = self.bucket_start[band.bucket(x_right) + 1] as usize;
             // Points strictly between the buckets of x_in_left and x_in_right pass
             // the test even at the band's farthest y: a run taken from the prefix
             // sums. The rest of from..to is tested point by point.
-            let inner_half_width = (radius2 - far).max(0.0).sqrt();
-            let run = within(qx, inner_half_width, -1.0, far, radius2)
-                .zip(within(qx, inner_half_width, 1.0, far, radius2))
-                .map(|(x_in_left, x_in_right)| {
-                    let start = self.bucket_start[bucket(x_in_left) + 1] as usize;
-                    let end = self.bucket_start[bucket(x_in_right)] as usize;
-                    (start, end)
-                })
-                .filter(|(start, end)| start < end);
-            match run {
-                Some((start, end)) => {
+            if far <= radius2 {
+                let inner = (radius2 - far).sqrt();
+                let inner = (inner - inner * 2f64.powi(-20) - q_pad).max(0.0);
+                let (mut x_in_left, mut x_in_right) = (qx - inner, qx + inner);
+                if !(passes_at(x_in_left, qx, far, radius2)
+                    && passes_at(x_in_right, qx, far, radius2))
+                {
+                    x_in_left = within(qx, inner, -1.0, far, radius2);
+                    x_in_right = within(qx, inner, 1.0, far, radius2);
+                }
+                let start = self.bucket_start[band.bucket(x_in_left) + 1] as usize;
+                let end = self.bucket_start[band.bucket(x_in_right)] as usize;
+                if start < end {
                     self.test_points(from, start, qx, qy, radius2, &mut found);
                     self.test_points(end, to, qx, qy, radius2, &mut found);
                     count += end - start;
-                    for (s, (hi, lo)) in sum
-                        .iter_mut()
-                        .zip(self.prefix[end].iter().zip(&self.prefix[start]))
-                    {
-                        *s += hi - lo;
-                    }
+                    let (hi, lo) = (&self.prefix[end], &self.prefix[start]);
+                    sum[0] += hi[0] - lo[0];
+                    sum[1] += hi[1] - lo[1];
+                    continue;
                 }
-                None => self.test_points(from, to, qx, qy, radius2, &mut found),
             }
+            self.test_points(from, to, qx, qy, radius2, &mut found);
         }
         self.add_found(&mut found);
         sum[0] += found.sum[0];
@@ -308,7 +328,15 @@ impl BandIndex {
     /// Tests the points `from..to`, noting those inside in `found`; without
     /// branches, since about half of the points tested near the circle are.
     #[inline(always)]
-    fn test_points(&self, from: usize, to: usize, qx: f64, qy: f64, radius2: f64, found: &mut Found) {
+    fn test_points(
+        &self,
+        from: usize,
+        to: usize,
+        qx: f64,
+        qy: f64,
+        radius2: f64,
+        found: &mut Found,
+    ) {
         let mut chunk_start = from;
         while chunk_start < to {
             let chunk_end = to.min(chunk_start + FOUND_CHUNK);
@@ -353,48 +381,47 @@ impl BandIndex {
     }
 }
 
-/// The bucket of `x` in a band starting at `x0` with buckets `0..=last`: a
-/// non-decreasing function of `x`, the same at build and query time.
+/// Whether a point at `x`, at the band's nearest y, fails the test.
 #[inline(always)]
-fn bucket_of(x: f64, x0: f64, inv_bucket: f64, last: usize) -> usize {
-    (((x - x0) * inv_bucket).max(0.0) as usize).min(last)
+fn fails_at(x: f64, qx: f64, near: f64, radius2: f64) -> bool {
+    let dx = x - qx;
+    dx * dx + near > radius2
 }
 
-/// An x on the side `direction` of `q`, about `half_width` away, where a point
-/// at the band's farthest y still passes the test; every x nearer to `q` does
-/// too. `None` when not even `x = q` does.
-#[inline]
-fn within(q: f64, half_width: f64, direction: f64, far: f64, radius2: f64) -> Option<f64> {
-    if far > radius2 {
-        return None;
-    }
-    // A little short of the boundary, narrowed until the rounded test agrees;
-    // at x = q it holds (fl(0²) + far = far).
-    let mut pad = half_width * 2f64.powi(-20) + q.abs() * f64::EPSILON * 4.0 + f64::MIN_POSITIVE;
+/// Whether a point at `x`, at the band's farthest y, passes the test.
+#[inline(always)]
+fn passes_at(x: f64, qx: f64, far: f64, radius2: f64) -> bool {
+    let dx = x - qx;
+    dx * dx + far <= radius2
+}
+
+/// An x on the side `direction` (-1 left, +1 right) of `q`, at least `reach`
+/// away, where a point at the band's nearest y fails the test; every x farther
+/// out fails too (|fl(x - q)| only grows). For when `q ± reach` does not.
+#[cold]
+fn beyond(q: f64, reach: f64, direction: f64, near: f64, radius2: f64) -> f64 {
+    let mut pad = reach * 2f64.powi(-20) + f64::MIN_POSITIVE;
     loop {
-        if pad >= half_width {
-            return Some(q);
-        }
-        let x = q + direction * (half_width - pad);
-        let dx = x - q;
-        if dx * dx + far <= radius2 {
-            return Some(x);
+        let x = q + direction * (reach + pad);
+        if fails_at(x, q, near, radius2) {
+            return x;
         }
         pad *= 2.0;
     }
 }
 
-/// An x on the side `direction` (-1 left, +1 right) of `q`, about `half_width`
-/// away, where a point at the band's nearest y already fails the test; every x
-/// farther out fails too (|fl(x - q)| only grows).
-#[inline]
-fn beyond(q: f64, half_width: f64, direction: f64, near: f64, radius2: f64) -> f64 {
-    // A little past the boundary, widened until the rounded test agrees.
-    let mut pad = half_width * 2f64.powi(-20) + q.abs() * f64::EPSILON * 4.0 + f64::MIN_POSITIVE;
+/// An x on the side `direction` of `q`, at most `inner` away, where a point at
+/// the band's farthest y passes the test (`far <= radius2`, so `x = q` does);
+/// every x nearer to `q` does too. For when `q ± inner` does not.
+#[cold]
+fn within(q: f64, inner: f64, direction: f64, far: f64, radius2: f64) -> f64 {
+    let mut pad = inner * 2f64.powi(-20) + f64::MIN_POSITIVE;
     loop {
-        let x = q + direction * (half_width + pad);
-        let dx = x - q;
-        if dx * dx + near > radius2 {
+        if pad >= inner {
+            return q;
+        }
+        let x = q + direction * (inner - pad);
+        if passes_at(x, q, far, radius2) {
             return x;
         }
         pad *= 2.0;
