@@ -80,7 +80,8 @@ impl Band {
     /// `x`, the same function at build and query time.
     #[inline(always)]
     fn bucket(&self, x: f64) -> usize {
-        self.base + ((x - self.x0) * self.inv_bucket).max(0.0).min(self.last) as usize
+        // In 0..=last, so the conversion through i64 is exact (and cheaper than to usize).
+        self.base + ((x - self.x0) * self.inv_bucket).max(0.0).min(self.last) as i64 as usize
     }
 }
 
