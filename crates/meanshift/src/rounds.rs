@@ -112,9 +112,9 @@ pub(crate) fn climb_in_rounds(
     let mut round = 0;
     while done < total {
         active.clear();
-        active.par_extend(
+        active.extend(
             states
-                .par_iter()
+                .iter()
                 .enumerate()
                 .filter(|(_, s)| s.ended.is_none())
                 .map(|(i, s)| (key(s.position), i)),
