@@ -81,7 +81,8 @@ impl Band {
     #[inline(always)]
     fn bucket(&self, x: f64) -> usize {
         // In 0..=last, so the conversion through i64 is exact (and cheaper than to usize).
-        self.base + at_most(at_least((x - self.x0) * self.inv_bucket, 0.0), self.last) as i64 as usize
+        self.base
+            + at_most(at_least((x - self.x0) * self.inv_bucket, 0.0), self.last) as i64 as usize
     }
 }
 

@@ -196,3 +196,84 @@ pub(crate) fn climb_in_rounds(
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blobs::{make_blobs, BlobsOptions};
+    use crate::observer::Unobserved;
+    use crate::threads::with_threads;
+
+    /// The reference: one seed climbing alone, one query per step.
+    fn climb_alone(seed: [f64; 2], index: &BandIndex, bandwidth: f64, max_iter: usize) -> Climb {
+        let mut position = seed;
+        let mut completed = 0;
+        loop {
+            let ball = index.ball_total(position, bandwidth * bandwidth);
+            let Some(mean) = index.mean(&ball) else {
+                return Climb {
+                    position: position.to_vec(),
+                    intensity: 0,
+                    completed,
+                };
+            };
+            if moved_and_stops(&mut position, &mean, 1e-3 * bandwidth, completed, max_iter) {
+                return Climb {
+                    position: position.to_vec(),
+                    intensity: ball.count,
+                    completed,
+                };
+            }
+            completed += 1;
+        }
+    }
+
+    #[test]
+    fn rounds_equal_every_seed_climbing_alone() {
+        let blobs = make_blobs(&BlobsOptions {
+            n_samples: 1500,
+            random_state: 3,
+            ..Default::default()
+        })
+        .unwrap();
+        let mut points = blobs.x;
+        // Duplicated points, and seeds that are duplicates, far away, or between blobs.
+        points.extend_from_slice(&points[..200].to_vec());
+        let mut seeds = points.clone();
+        seeds.extend([1e3, 1e3, 0.0, 0.0, points[0], points[1]]);
+        for bandwidth in [0.3, 1.5, 4.0] {
+            let index = BandIndex::new(&points, bandwidth).unwrap().unwrap();
+            for max_iter in [0, 1, 2, 300] {
+                let alone: Vec<Climb> = seeds
+                    .chunks_exact(2)
+                    .map(|s| climb_alone([s[0], s[1]], &index, bandwidth, max_iter))
+                    .collect();
+                assert!(alone.iter().any(|c| c.intensity == 0));
+                for threads in [1, 2] {
+                    let together = with_threads(threads, || {
+                        climb_in_rounds(&seeds, &index, bandwidth, max_iter, &Unobserved)
+                    })
+                    .unwrap();
+                    assert_eq!(
+                        together.as_ref(),
+                        Some(&alone),
+                        "{bandwidth} {max_iter} {threads}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_abort_stops_the_rounds() {
+        struct Stop;
+        impl Observer for Stop {
+            fn is_aborted(&self) -> bool {
+                true
+            }
+        }
+        let points = [0.0, 0.0, 1.0, 1.0];
+        let index = BandIndex::new(&points, 2.0).unwrap().unwrap();
+        assert_eq!(climb_in_rounds(&points, &index, 2.0, 300, &Stop), None);
+    }
+}
