@@ -238,7 +238,7 @@ mod tests {
         .unwrap();
         let mut points = blobs.x;
         // Duplicated points, and seeds that are duplicates, far away, or between blobs.
-        points.extend_from_slice(&points[..200].to_vec());
+        points.extend_from_within(..400);
         let mut seeds = points.clone();
         seeds.extend([1e3, 1e3, 0.0, 0.0, points[0], points[1]]);
         for bandwidth in [0.3, 1.5, 4.0] {
