@@ -15,7 +15,6 @@ use crate::bands::{BallTotal, BandIndex};
 use crate::fit::{moved_and_stops, Climb};
 use crate::observer::Observer;
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Rounds whose steps are kept, this one and the two before (bounds the memory
 /// to a few times the number of seeds; on the tutorial's blobs the two earlier
@@ -74,15 +73,24 @@ struct Source {
     index: u32,
 }
 
-struct Seed {
+/// Seeds at the same position, which climb as one from there on. Members are a
+/// linked list through `next_member`, so that merging two groups is O(1).
+#[derive(Clone, Copy)]
+struct Group {
     position: [f64; 2],
-    completed: usize,
-    /// The ball count at the final position, once the climb has ended.
-    ended: Option<usize>,
+    first: u32,
+    last: u32,
 }
+
+/// The end of a member list.
+const NO_MEMBER: u32 = u32::MAX;
 
 /// Climbs every seed (row-major, 2 values each) as [`crate::climb`] would with
 /// the same index; `None` if `observer` asked to stop.
+///
+/// All seeds still climbing have completed the same number of iterations (one
+/// per round), so seeds at the same position agree on everything that follows:
+/// each round works on groups of them, not on single seeds.
 pub(crate) fn climb_in_rounds(
     seeds: &[f64],
     index: &BandIndex,
@@ -93,62 +101,67 @@ pub(crate) fn climb_in_rounds(
     let radius2 = bandwidth * bandwidth;
     let stop = 1e-3 * bandwidth;
     let total = seeds.len() / 2;
-    let mut states: Vec<Seed> = seeds
+    let mut climbs: Vec<Option<Climb>> = vec![None; total];
+    let mut next_member = vec![NO_MEMBER; total];
+    let mut groups: Vec<Group> = seeds
         .chunks_exact(2)
-        .map(|s| Seed {
+        .enumerate()
+        .map(|(i, s)| Group {
             position: [s[0], s[1]],
-            completed: 0,
-            ended: None,
+            first: i as u32,
+            last: i as u32,
         })
         .collect();
     // Steps of round r in generations[r % GENERATIONS]. Buffers are reused
     // across rounds: fresh memory costs a page fault per 4 KiB.
     let mut generations: [Generation; GENERATIONS] = Default::default();
-    let mut source = vec![Source::default(); total];
-    let mut active: Vec<(Key, usize)> = Vec::new();
+    let mut by_position: Vec<(Key, u32)> = Vec::new();
+    let mut merged: Vec<Group> = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
+    let mut outcomes: Vec<Option<usize>> = Vec::new();
     let mut fresh: Vec<Key> = Vec::new();
     let mut done = 0;
-    let reported = AtomicUsize::new(0);
     let mut round = 0;
-    while done < total {
-        active.clear();
-        active.extend(
-            states
+    while !groups.is_empty() {
+        by_position.clear();
+        by_position.extend(
+            groups
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| s.ended.is_none())
-                .map(|(i, s)| (key(s.position), i)),
+                .map(|(i, g)| (key(g.position), i as u32)),
         );
-        active.par_sort_unstable();
-        // Join with the steps of the two earlier rounds (newest first): one
-        // forward cursor in each; positions not found are queried this round.
+        by_position.par_sort_unstable();
+        // Merge the groups that met, and join them with the steps of the two
+        // earlier rounds (newest first, one forward cursor in each); positions
+        // not found are queried this round.
         let current = round % GENERATIONS;
         let (previous, older) = ((round + 2) % GENERATIONS, (round + 1) % GENERATIONS);
         let (mut in_previous, mut in_older) = (0, 0);
+        merged.clear();
+        sources.clear();
         fresh.clear();
-        let mut first = 0;
-        while first < active.len() {
-            let k = active[first].0;
-            let mut end = first + 1;
-            while end < active.len() && active[end].0 == k {
-                end += 1;
+        for run in by_position.chunk_by(|a, b| a.0 == b.0) {
+            let k = run[0].0;
+            let mut group = groups[run[0].1 as usize];
+            for &(_, other) in &run[1..] {
+                let other = groups[other as usize];
+                next_member[group.last as usize] = other.first;
+                group.last = other.last;
             }
-            let (generation, index) = if let Some(i) = generations[previous].find(&k, &mut in_previous) {
-                (previous, i)
-            } else if let Some(i) = generations[older].find(&k, &mut in_older) {
-                (older, i)
-            } else {
-                fresh.push(k);
-                (current, fresh.len() - 1)
-            };
-            let from = Source {
+            merged.push(group);
+            let (generation, index) =
+                if let Some(i) = generations[previous].find(&k, &mut in_previous) {
+                    (previous, i)
+                } else if let Some(i) = generations[older].find(&k, &mut in_older) {
+                    (older, i)
+                } else {
+                    fresh.push(k);
+                    (current, fresh.len() - 1)
+                };
+            sources.push(Source {
                 generation: generation as u32,
                 index: index as u32,
-            };
-            for &(_, seed) in &active[first..end] {
-                source[seed] = from;
-            }
-            first = end;
+            });
         }
         let this = &mut generations[current];
         std::mem::swap(&mut this.keys, &mut fresh);
@@ -162,43 +175,46 @@ pub(crate) fn climb_in_rounds(
         if observer.is_aborted() {
             return None;
         }
+        // Move every group; those whose climb ended hand the result to their members.
         let generations = &generations;
-        let finished: usize = states
-            .par_iter_mut()
-            .zip(source.par_iter())
-            .filter(|(s, _)| s.ended.is_none())
-            .map(|(s, from)| {
-                let Step { mean, count } =
-                    generations[from.generation as usize].steps[from.index as usize];
-                let ends = match mean {
-                    None => true,
-                    Some(mean) => {
-                        moved_and_stops(&mut s.position, &mean, stop, s.completed, max_iter)
-                    }
-                };
-                if ends {
-                    s.ended = Some(count);
-                    observer.on_progress(reported.fetch_add(1, Relaxed) + 1, total);
-                    1
-                } else {
-                    s.completed += 1;
-                    0
-                }
-            })
-            .sum();
-        done += finished;
+        outcomes.clear();
+        outcomes.par_extend(
+            merged
+                .par_iter_mut()
+                .zip(sources.par_iter())
+                .map(|(g, from)| {
+                    let Step { mean, count } =
+                        generations[from.generation as usize].steps[from.index as usize];
+                    let ends = match mean {
+                        None => true,
+                        Some(mean) => {
+                            moved_and_stops(&mut g.position, &mean, stop, round, max_iter)
+                        }
+                    };
+                    ends.then_some(count)
+                }),
+        );
+        groups.clear();
+        for (group, outcome) in merged.iter().zip(&outcomes) {
+            let Some(intensity) = *outcome else {
+                groups.push(*group);
+                continue;
+            };
+            let mut member = group.first;
+            while member != NO_MEMBER {
+                climbs[member as usize] = Some(Climb {
+                    position: group.position.to_vec(),
+                    intensity,
+                    completed: round,
+                });
+                done += 1;
+                observer.on_progress(done, total);
+                member = next_member[member as usize];
+            }
+        }
         round += 1;
     }
-    Some(
-        states
-            .into_iter()
-            .map(|s| Climb {
-                position: s.position.to_vec(),
-                intensity: s.ended.unwrap_or(0),
-                completed: s.completed,
-            })
-            .collect(),
-    )
+    climbs.into_iter().collect()
 }
 
 #[cfg(test)]
