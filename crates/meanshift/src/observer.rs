@@ -6,14 +6,16 @@
 /// Both methods are called from worker threads, possibly at a high rate: keep
 /// them cheap (an atomic load, a time check).
 pub trait Observer: Sync {
-    /// Polled before each seed's climb (and per row of a bandwidth estimate):
+    /// Polled before each seed's climb (before each query when seeds climb in
+    /// lock-step, and per row of a bandwidth estimate):
     /// returning `true` stops the work with [`crate::MeanShiftError::Aborted`].
     fn is_aborted(&self) -> bool {
         false
     }
 
     /// `done` of `total` seeds have finished climbing. `done` may arrive out
-    /// of order across threads; a final call has `done == total`.
+    /// of order across threads; a final call has `done == total`. Seeds that
+    /// climb in lock-step (2-D, many seeds) finish late and together.
     fn on_progress(&self, _done: usize, _total: usize) {}
 }
 
