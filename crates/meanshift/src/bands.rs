@@ -1,12 +1,12 @@
 //! The 2-D climbing query when many seeds climb: horizontal bands of points
 //! sorted by x, with exact prefix sums.
 //!
-//! The ball meets a band in an x-interval. Binary search finds the points of the
-//! band that can be in the ball at all; those near either end of the interval
-//! are tested one by one, and the run between them, which the test proves
-//! wholly inside, is counted and summed from prefix sums in O(1). A query costs
-//! about `2 * BANDS_PER_RADIUS` binary searches plus the points near the
-//! circle, with no data-dependent tree walk.
+//! The ball meets a band in an x-interval. The band's bucket directory finds
+//! the points that can be in the ball at all without a search; those near
+//! either end of the interval are tested one by one, and the run between them,
+//! which the test proves wholly inside, is counted and summed from prefix sums
+//! in O(1). A query visits about `2 * BANDS_PER_RADIUS + 3` bands and tests the
+//! points near the circle, with no data-dependent tree walk.
 //!
 //! Exactness, as in [`crate::sumtree`]: a point is in the ball when
 //! `fl(fl(dx²) + fl(dy²)) <= r²`, scikit-learn's test; every shortcut is
@@ -21,7 +21,7 @@ use crate::exact::FixedScale;
 use rayon::prelude::*;
 
 /// Bands per bandwidth: thinner bands mean fewer points tested one by one and
-/// more binary searches (8 is the fastest on the tutorial's blobs).
+/// more bands visited (8 is the fastest on the tutorial's blobs).
 const BANDS_PER_RADIUS: f64 = 8.0;
 /// x-buckets per band height: finer buckets mean fewer points tested beyond
 /// the ball's reach and a larger directory.
@@ -97,7 +97,8 @@ pub struct BandIndex {
     ys: Vec<f64>,
     /// `prefix[i]` is the exact sum of the first `i` sorted points.
     prefix: Vec<[i128; 2]>,
-    /// Each sorted point's exact value.
+    /// Each sorted point's exact value (`prefix[i + 1] - prefix[i]`, stored: half
+    /// the loads for the points found one by one).
     values: Vec<[i128; 2]>,
     scales: [FixedScale; 2],
 }
@@ -183,11 +184,10 @@ impl BandIndex {
         }
 
         // Buckets of a band height / BUCKETS_PER_BAND, but never more buckets
-        // than points in a band: the directory stays within n + n_bands entries.
+        // than points in a band: the directory stays within n + 2 * n_bands entries.
         let inv_bucket = inv_height * BUCKETS_PER_BAND;
-        let mut band_x0 = vec_with_capacity(n_bands, "X")?;
-        let mut band_inv_bucket = vec_with_capacity(n_bands, "X")?;
-        let mut buckets_per_band: Vec<usize> = vec_with_capacity(n_bands, "X")?;
+        let mut bands = vec_with_capacity(n_bands, "X")?;
+        let mut bucket_start = vec_with_capacity(n + 2 * n_bands, "X")?;
         for b in 0..n_bands {
             let (start, end) = (band_start[b] as usize, band_start[b + 1] as usize);
             let (x0, extent) = if start == end {
@@ -197,37 +197,27 @@ impl BandIndex {
             };
             let wanted = (extent * inv_bucket).floor() + 1.0;
             let most = (end - start + 1) as f64;
-            let (buckets, inv) = if wanted <= most {
+            let (buckets, inv_bucket) = if wanted <= most {
                 (wanted, inv_bucket)
             } else {
                 (most, most / extent)
             };
-            band_x0.push(x0);
-            band_inv_bucket.push(inv);
-            buckets_per_band.push(buckets as usize);
-        }
-        let mut bands = vec_with_capacity(n_bands, "X")?;
-        let mut bucket_start = vec_with_capacity(n + 2 * n_bands, "X")?;
-        for b in 0..n_bands {
-            let (start, end) = (band_start[b] as usize, band_start[b + 1] as usize);
             let band = Band {
                 lo: band_lo[b],
                 hi: band_hi[b],
-                x0: band_x0[b],
-                inv_bucket: band_inv_bucket[b],
-                last: (buckets_per_band[b] - 1) as f64,
+                x0,
+                inv_bucket,
+                last: buckets - 1.0,
                 base: bucket_start.len(),
             };
-            let mut k = 0;
+            // Entry k: the first point in bucket k or later.
             for (i, &x) in xs.iter().enumerate().take(end).skip(start) {
-                while k <= band.bucket(x) - band.base {
+                while bucket_start.len() <= band.bucket(x) {
                     bucket_start.push(i as u32);
-                    k += 1;
                 }
             }
-            while k <= buckets_per_band[b] {
+            while bucket_start.len() <= band.base + buckets as usize {
                 bucket_start.push(end as u32);
-                k += 1;
             }
             bands.push(band);
         }

@@ -5,10 +5,10 @@
 //! position, so seeds that meet at the same position (bit for bit) share the
 //! rest of their climb: scikit-learn's own sums have this property, and on the
 //! tutorial's blobs about 40 % of all steps are repeats. Each round sorts the
-//! seeds by position, joins them with the steps computed in the last
-//! [`GENERATIONS`]` - 1` rounds (kept sorted by position: a merge, no
-//! hashing), queries the positions not found in parallel, then moves every
-//! seed. Which positions are remembered changes only the work done, never a
+//! groups of seeds by position (merging those that met), joins them with the
+//! steps computed in the last [`GENERATIONS`]` - 1` rounds (kept sorted by
+//! position: a merge, no hashing), queries the positions not found in
+//! parallel, then moves every group. Which positions are remembered changes only the work done, never a
 //! result, so results do not depend on threads.
 
 use crate::bands::{BallTotal, BandIndex};
