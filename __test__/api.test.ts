@@ -1,18 +1,9 @@
 // The public API of api.md: input forms, options, errors, serialisation, threads.
 import { describe, expect, it } from 'vitest';
 import { MeanShift, NotFittedError, estimateBandwidth, getBinSeeds, makeBlobs, meanShift } from '../src/index.js';
-import { captureWarnings } from './helpers.js';
+import { captureWarnings, tutorialBlobs } from './helpers.js';
 
-const { X } = makeBlobs({
-  nSamples: 600,
-  centers: [
-    [5, 5],
-    [3, 3],
-    [1, 1],
-  ],
-  clusterStd: 0.3,
-  randomState: 0,
-});
+const X = tutorialBlobs(600);
 const flat = Float64Array.from(X.flat());
 
 describe('input forms', () => {

@@ -15,18 +15,13 @@ import {
   type MeanShiftOptions,
   type Progress,
 } from '../src/index.js';
+import { tutorialBlobs } from './helpers.js';
 
-const W1_CENTERS = [
-  [5, 5],
-  [3, 3],
-  [1, 1],
-];
 const BANDWIDTH = 0.5609388709056582; // W1's estimate_bandwidth(X, quantile=0.2, n_samples=500)
 
 /** W1's data (10,000 points), or more points from the same blobs. */
 function blobs(nSamples: number, randomState = 0): { data: Float64Array; shape: [number, number] } {
-  const { X } = makeBlobs({ nSamples, centers: W1_CENTERS, clusterStd: 0.3, randomState });
-  return { data: Float64Array.from(X.flat()), shape: [nSamples, 2] };
+  return { data: Float64Array.from(tutorialBlobs(nSamples, randomState).flat()), shape: [nSamples, 2] };
 }
 
 const W1 = blobs(10_000);

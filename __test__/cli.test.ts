@@ -6,22 +6,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeanShift, estimateBandwidth, makeBlobs } from '../src/index.js';
 import { CLI, ROOT, float64Bytes, npyBytes, parseSvg, pngSize, requireBuiltCli, run } from './cli-helpers.js';
+import { tutorialBlobs } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fast-meanshift-cli-'));
 const at = (name: string): string => join(tmp, name);
 const fixture = (name: string): string => join(ROOT, '__test__', 'fixtures', 'npy', name);
 
 // 600 points in 3 blobs, like the tutorial; the library's own answer is the reference.
-const { X } = makeBlobs({
-  nSamples: 600,
-  centers: [
-    [5, 5],
-    [3, 3],
-    [1, 1],
-  ],
-  clusterStd: 0.3,
-  randomState: 0,
-});
+const X = tutorialBlobs(600);
 const BANDWIDTH = 0.8;
 const reference = new MeanShift({ bandwidth: BANDWIDTH }).fit(X);
 const expectedLabels = Array.from(reference.labels);

@@ -1,5 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { makeBlobs } from '../src/index.js';
+
+/** Rows from the tutorial's blobs (workload W1: centres (5, 5), (3, 3), (1, 1), standard deviation 0.3). */
+export function tutorialBlobs(nSamples: number, randomState = 0): number[][] {
+  const centers = [
+    [5, 5],
+    [3, 3],
+    [1, 1],
+  ];
+  return makeBlobs({ nSamples, centers, clusterStd: 0.3, randomState }).X;
+}
 
 /** Reads a committed scikit-learn fixture (see scripts/fixtures/generate.py). */
 export function fixture<T>(name: string): T {

@@ -1,7 +1,7 @@
 // The tutorial (workload W1) against scikit-learn 1.9.1's own result on the same 10,000 points.
 import { expect, it } from 'vitest';
-import { MeanShift, estimateBandwidth, makeBlobs } from '../src/index.js';
-import { expectRowsClose, fixture } from './helpers.js';
+import { MeanShift, estimateBandwidth } from '../src/index.js';
+import { expectRowsClose, fixture, tutorialBlobs } from './helpers.js';
 
 interface TutorialCase {
   bandwidth: number;
@@ -12,16 +12,7 @@ interface TutorialCase {
 
 it('the tutorial gives scikit-learn\'s bandwidth, centres, labels and nIter', () => {
   const [expected] = fixture<{ cases: TutorialCase[] }>('tutorial').cases;
-  const { X } = makeBlobs({
-    nSamples: 10_000,
-    centers: [
-      [5, 5],
-      [3, 3],
-      [1, 1],
-    ],
-    clusterStd: 0.3,
-    randomState: 0,
-  });
+  const X = tutorialBlobs(10_000);
   const bandwidth = estimateBandwidth(X, { quantile: 0.2, nSamples: 500 });
   expect(bandwidth).toBe(expected!.bandwidth);
   const ms = new MeanShift({ bandwidth }).fit(X);
