@@ -18,11 +18,12 @@
 use crate::alloc::vec_with_capacity;
 use crate::error::Result;
 use crate::exact::FixedScale;
+use crate::strip::{self, Found, Kernel, Strip};
 use rayon::prelude::*;
 
 /// Bands per bandwidth: thinner bands mean fewer points tested one by one and
 /// more bands visited (8 is the fastest on the tutorial's blobs).
-const BANDS_PER_RADIUS: f64 = 8.0;
+const BANDS_PER_RADIUS: f64 = 6.0;
 /// x-buckets per band height: finer buckets mean fewer points tested beyond
 /// the ball's reach and a larger directory.
 const BUCKETS_PER_BAND: f64 = 16.0;
@@ -36,26 +37,12 @@ pub struct BallTotal {
     pub sum: [i128; 2],
 }
 
-/// Points found inside one by one are noted and summed in batches: cheaper
-/// than a masked 128-bit addition per point tested. Points are tested in
-/// chunks, with room for a whole chunk made before each.
-const FOUND_ROWS: usize = 128;
-const FOUND_CHUNK: usize = 64;
-
-struct Found {
-    rows: [u32; FOUND_ROWS],
-    len: usize,
-    total: usize,
-    sum: [i128; 2],
-}
-
-impl Default for Found {
-    fn default() -> Self {
+impl BallTotal {
+    #[inline(always)]
+    fn plus(self, count: usize, sum: [i128; 2]) -> Self {
         Self {
-            rows: [0; FOUND_ROWS],
-            len: 0,
-            total: 0,
-            sum: [0; 2],
+            count: self.count + count,
+            sum: [self.sum[0] + sum[0], self.sum[1] + sum[1]],
         }
     }
 }
@@ -101,6 +88,7 @@ pub struct BandIndex {
     /// the loads for the points found one by one).
     values: Vec<[i128; 2]>,
     scales: [FixedScale; 2],
+    kernel: Kernel,
 }
 
 impl BandIndex {
@@ -110,6 +98,16 @@ impl BandIndex {
     /// sums, or a bandwidth so small against the data's spread or magnitude that
     /// bands would be too many or too thin to place a query exactly.
     pub fn new(points: &[f64], bandwidth: f64) -> Result<Option<Self>> {
+        Self::with_kernel(points, bandwidth, Kernel::detect())
+    }
+
+    /// [`Self::new`] testing points near the circle with `kernel` (which the
+    /// CPU must support).
+    pub(crate) fn with_kernel(
+        points: &[f64],
+        bandwidth: f64,
+        kernel: Kernel,
+    ) -> Result<Option<Self>> {
         let n = points.len() / 2;
         if n == 0 || n >= u32::MAX as usize || !(bandwidth.is_finite() && bandwidth > 0.0) {
             return Ok(None);
@@ -232,16 +230,68 @@ impl BandIndex {
             prefix,
             values,
             scales: [scale_x, scale_y],
+            kernel,
         }))
     }
 
     /// The count and exact sum of the points `p` with
     /// `fl(fl((p.x - q.x)²) + fl((p.y - q.y)²)) <= radius2`.
     pub fn ball_total(&self, q: [f64; 2], radius2: f64) -> BallTotal {
+        let mut found = Found::default();
+        let runs = match self.kernel {
+            Kernel::Scalar => self.runs_and_strips(q, radius2, &mut found, |s, from, to, found| {
+                strip::scalar(s, &self.values, from, to, found)
+            }),
+            // SAFETY: `Kernel::detect` chose these kernels only if the CPU has the features.
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => unsafe { self.runs_avx2(q, radius2, &mut found) },
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512 => unsafe { self.runs_avx512(q, radius2, &mut found) },
+        };
+        found.flush(&self.values);
+        runs.plus(found.total, found.sum)
+    }
+
+    /// [`Self::runs_and_strips`] with the AVX2 strip kernel, compiled for AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn runs_avx2(&self, q: [f64; 2], radius2: f64, found: &mut Found) -> BallTotal {
+        self.runs_and_strips(q, radius2, found, |s, from, to, found| {
+            // SAFETY: the caller checked the CPU.
+            unsafe { strip::avx2(s, &self.values, from, to, found) }
+        })
+    }
+
+    /// [`Self::runs_and_strips`] with the AVX-512 strip kernel, compiled for AVX-512.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512vl")]
+    unsafe fn runs_avx512(&self, q: [f64; 2], radius2: f64, found: &mut Found) -> BallTotal {
+        self.runs_and_strips(q, radius2, found, |s, from, to, found| {
+            // SAFETY: the caller checked the CPU.
+            unsafe { strip::avx512(s, &self.values, from, to, found) }
+        })
+    }
+
+    /// The count and exact sum of the runs proved inside the ball, while
+    /// `test_strip` adds the points near its circle to `found`.
+    #[inline(always)]
+    fn runs_and_strips(
+        &self,
+        q: [f64; 2],
+        radius2: f64,
+        found: &mut Found,
+        test_strip: impl Fn(&Strip, usize, usize, &mut Found),
+    ) -> BallTotal {
         let [qx, qy] = q;
         let mut count = 0usize;
         let mut sum = [0i128; 2];
-        let mut found = Found::default();
+        let strip = Strip {
+            xs: &self.xs,
+            ys: &self.ys,
+            qx,
+            qy,
+            radius2,
+        };
         let last = self.bands.len() - 1;
         let radius = radius2.sqrt();
         // One band of slack on each side covers the rounding of band numbers.
@@ -297,8 +347,8 @@ impl BandIndex {
                 let start = self.bucket_start[band.bucket(x_in_left) + 1] as usize;
                 let end = self.bucket_start[band.bucket(x_in_right)] as usize;
                 if start < end {
-                    self.test_points(from, start, qx, qy, radius2, &mut found);
-                    self.test_points(end, to, qx, qy, radius2, &mut found);
+                    test_strip(&strip, from, start, found);
+                    test_strip(&strip, end, to, found);
                     count += end - start;
                     let (hi, lo) = (&self.prefix[end], &self.prefix[start]);
                     sum[0] += hi[0] - lo[0];
@@ -306,57 +356,9 @@ impl BandIndex {
                     continue;
                 }
             }
-            self.test_points(from, to, qx, qy, radius2, &mut found);
+            test_strip(&strip, from, to, found);
         }
-        self.add_found(&mut found);
-        sum[0] += found.sum[0];
-        sum[1] += found.sum[1];
-        BallTotal {
-            count: count + found.total,
-            sum,
-        }
-    }
-
-    /// Tests the points `from..to`, noting those inside in `found`; without
-    /// branches, since about half of the points tested near the circle are.
-    #[inline(always)]
-    fn test_points(
-        &self,
-        from: usize,
-        to: usize,
-        qx: f64,
-        qy: f64,
-        radius2: f64,
-        found: &mut Found,
-    ) {
-        let mut chunk_start = from;
-        while chunk_start < to {
-            let chunk_end = to.min(chunk_start + FOUND_CHUNK);
-            if found.len + FOUND_CHUNK > FOUND_ROWS {
-                self.add_found(found);
-            }
-            let xs = &self.xs[chunk_start..chunk_end];
-            let ys = &self.ys[chunk_start..chunk_end][..xs.len()];
-            for k in 0..xs.len() {
-                let (dx, dy) = (xs[k] - qx, ys[k] - qy);
-                let inside = dx * dx + dy * dy <= radius2;
-                // found.len < FOUND_ROWS here; the mask only spares a bounds check.
-                found.rows[found.len % FOUND_ROWS] = (chunk_start + k) as u32;
-                found.len += usize::from(inside);
-            }
-            chunk_start = chunk_end;
-        }
-    }
-
-    /// Adds the noted points' exact values to the found sum and empties the batch.
-    fn add_found(&self, found: &mut Found) {
-        for &i in &found.rows[..found.len] {
-            let v = &self.values[i as usize];
-            found.sum[0] += v[0];
-            found.sum[1] += v[1];
-        }
-        found.total += found.len;
-        found.len = 0;
+        BallTotal { count, sum }
     }
 
     /// The mean of a ball's points as `f64` (the exact sum rounded once, then
@@ -470,8 +472,13 @@ mod tests {
     fn queries_equal_brute_force_on_random_points() {
         let mut state = 7;
         let points: Vec<f64> = (0..6000).map(|_| lcg(&mut state) * 4.0 - 1.0).collect();
-        for &bandwidth in &[0.01, 0.3, 1.0, 5.0, 100.0] {
-            let index = BandIndex::new(&points, bandwidth).unwrap().unwrap();
+        for (&bandwidth, kernel) in [0.01, 0.3, 1.0, 5.0, 100.0]
+            .iter()
+            .flat_map(|b| Kernel::all_available().into_iter().map(move |k| (b, k)))
+        {
+            let index = BandIndex::with_kernel(&points, bandwidth, kernel)
+                .unwrap()
+                .unwrap();
             for k in 0..300 {
                 let q = if k % 3 == 0 {
                     [points[2 * k], points[2 * k + 1]]
@@ -482,7 +489,7 @@ mod tests {
                 assert_eq!(
                     index.ball_total(q, r2),
                     brute(&points, q, r2, &index),
-                    "{bandwidth} {q:?}"
+                    "{bandwidth} {q:?} {kernel:?}"
                 );
             }
         }
@@ -500,20 +507,24 @@ mod tests {
                 }
             }
         }
-        let index = BandIndex::new(&points, 1.0).unwrap().unwrap();
-        for q in [
-            [0.0, 0.0],
-            [0.125, -0.5],
-            [0.1, 0.2],
-            [2.5, 2.5],
-            [-3.0, 0.0],
-            [0.6, 0.8],
-        ] {
-            assert_eq!(
-                index.ball_total(q, 1.0),
-                brute(&points, q, 1.0, &index),
-                "{q:?}"
-            );
+        for kernel in Kernel::all_available() {
+            let index = BandIndex::with_kernel(&points, 1.0, kernel)
+                .unwrap()
+                .unwrap();
+            for q in [
+                [0.0, 0.0],
+                [0.125, -0.5],
+                [0.1, 0.2],
+                [2.5, 2.5],
+                [-3.0, 0.0],
+                [0.6, 0.8],
+            ] {
+                assert_eq!(
+                    index.ball_total(q, 1.0),
+                    brute(&points, q, 1.0, &index),
+                    "{q:?} {kernel:?}"
+                );
+            }
         }
     }
 

@@ -376,7 +376,7 @@ pub fn predict(
             expecting: "MeanShift",
         });
     }
-    if centers.is_empty() || centers.len() % n_features != 0 {
+    if centers.is_empty() || !centers.len().is_multiple_of(n_features) {
         return Err(MeanShiftError::Shape {
             name: "clusterCenters",
             len: centers.len(),

@@ -34,6 +34,7 @@ mod observer;
 mod rng;
 mod rounds;
 mod seeding;
+mod strip;
 pub mod sumtree;
 mod threads;
 
