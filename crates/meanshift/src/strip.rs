@@ -75,17 +75,19 @@ impl Kernel {
     /// Every kernel this CPU runs (for tests that compare them).
     #[cfg(test)]
     pub fn all_available() -> Vec<Self> {
-        let mut kernels = vec![Kernel::Scalar];
         #[cfg(target_arch = "x86_64")]
         {
+            let mut kernels = vec![Kernel::Scalar];
             if is_x86_feature_detected!("avx2") {
                 kernels.push(Kernel::Avx2);
             }
             if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vl") {
                 kernels.push(Kernel::Avx512);
             }
+            kernels
         }
-        kernels
+        #[cfg(not(target_arch = "x86_64"))]
+        vec![Kernel::Scalar]
     }
 }
 
