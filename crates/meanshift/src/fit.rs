@@ -13,8 +13,8 @@ use crate::seeding::{get_bin_seeds, SeedPrecision};
 use crate::sumtree::{build_ball_sum, BallSum};
 use crate::threads::{resolve_threads, with_threads};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 /// `MeanShift`'s parameters, with scikit-learn's defaults in `Default`.
@@ -77,6 +77,42 @@ pub struct Climb {
     pub intensity: usize,
     /// Iterations completed; the last move is not counted.
     pub completed: usize,
+}
+
+/// Where every seed's climb ended, in seed order: the fields of [`Climb`],
+/// one array each (no allocation per seed).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Climbs {
+    pub dim: usize,
+    /// Row-major, `dim` values per seed.
+    pub positions: Vec<f64>,
+    pub intensities: Vec<usize>,
+    pub completed: Vec<usize>,
+}
+
+impl Climbs {
+    pub fn with_capacity(n_seeds: usize, dim: usize) -> Self {
+        Self {
+            dim,
+            positions: Vec::with_capacity(n_seeds * dim),
+            intensities: Vec::with_capacity(n_seeds),
+            completed: Vec::with_capacity(n_seeds),
+        }
+    }
+
+    pub fn push(&mut self, climb: &Climb) {
+        self.positions.extend_from_slice(&climb.position);
+        self.intensities.push(climb.intensity);
+        self.completed.push(climb.completed);
+    }
+
+    pub fn position(&self, seed: usize) -> &[f64] {
+        &self.positions[seed * self.dim..(seed + 1) * self.dim]
+    }
+
+    pub fn len(&self) -> usize {
+        self.intensities.len()
+    }
 }
 
 /// Climbs from `seed` to a mode of the flat-kernel density of `points`.
@@ -221,9 +257,9 @@ fn fit_on_current_pool(
     };
 
     let climbs = climb_all(&points, &seeds, dim, bandwidth, options.max_iter, observer)?;
-    let n_iter = climbs.iter().map(|c| c.completed).max().unwrap_or(0);
+    let n_iter = climbs.completed.iter().copied().max().unwrap_or(0);
 
-    let modes = modes_by_intensity(climbs);
+    let modes = modes_by_intensity(&climbs);
     if modes.is_empty() {
         return Err(MeanShiftError::NoPointWithinBandwidth { bandwidth });
     }
@@ -259,7 +295,7 @@ fn climb_all(
     bandwidth: f64,
     max_iter: usize,
     observer: &dyn Observer,
-) -> Result<Vec<Climb>> {
+) -> Result<Climbs> {
     let n_seeds = seeds.len() / dim;
     if dim == 2 && n_seeds.saturating_mul(POINTS_PER_SEED_FOR_BANDS) >= points.len() / dim {
         if let Some(bands) = BandIndex::new(points, bandwidth)? {
@@ -280,26 +316,32 @@ fn climb_all(
             Some(result)
         })
         .collect();
-    climbs
-        .into_iter()
-        .collect::<Option<_>>()
-        .ok_or(MeanShiftError::Aborted)
+    let mut all = Climbs::with_capacity(n_seeds, dim);
+    for c in climbs {
+        all.push(&c.ok_or(MeanShiftError::Aborted)?);
+    }
+    Ok(all)
 }
 
 /// Keeps the climbs that found points, one per exact final position (the later
 /// seed setting the intensity, the first one the key, as a Python dict does),
 /// sorted by `(intensity, position)` descending.
-fn modes_by_intensity(climbs: Vec<Climb>) -> Vec<(Vec<f64>, usize)> {
+fn modes_by_intensity(climbs: &Climbs) -> Vec<(Vec<f64>, usize)> {
     let mut modes: Vec<(Vec<f64>, usize)> = Vec::new();
-    let mut slot_of: HashMap<Vec<u64>, usize> = HashMap::new();
-    for c in climbs.into_iter().filter(|c| c.intensity > 0) {
+    // Few distinct positions: a key is allocated only when first seen.
+    let mut slot_of: FxHashMap<Vec<u64>, usize> = FxHashMap::default();
+    let mut key = Vec::with_capacity(climbs.dim);
+    for seed in (0..climbs.len()).filter(|&s| climbs.intensities[s] > 0) {
+        let position = climbs.position(seed);
+        key.clear();
         // `+ 0.0` maps -0.0 to 0.0: Python's equal tuples are one key.
-        let key: Vec<u64> = c.position.iter().map(|v| (v + 0.0).to_bits()).collect();
-        match slot_of.get(&key) {
-            Some(&slot) => modes[slot].1 = c.intensity,
+        key.extend(position.iter().map(|v| (v + 0.0).to_bits()));
+        let intensity = climbs.intensities[seed];
+        match slot_of.get(key.as_slice()) {
+            Some(&slot) => modes[slot].1 = intensity,
             None => {
-                slot_of.insert(key, modes.len());
-                modes.push((c.position, c.intensity));
+                slot_of.insert(key.clone(), modes.len());
+                modes.push((position.to_vec(), intensity));
             }
         }
     }
@@ -390,4 +432,39 @@ pub fn predict(
     with_threads(threads, || {
         assign_labels(&points, centers, n_features, None)
     })?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_keep_the_first_seeds_key_and_the_last_seeds_intensity_like_a_python_dict() {
+        let ends: [([f64; 2], usize); 7] = [
+            ([-0.0, 1.0], 3), // the key for [0, 1]
+            ([2.0, 2.0], 5),
+            ([9.0, 9.0], 0), // found no point: dropped
+            ([0.0, 1.0], 7), // same key as -0.0: sets the intensity
+            ([2.0, 2.0], 4), // last for [2, 2]
+            ([1.0, 5.0], 4),
+            ([0.5, 0.5], 9),
+        ];
+        let mut climbs = Climbs::with_capacity(ends.len(), 2);
+        for (position, intensity) in ends {
+            climbs.push(&Climb {
+                position: position.to_vec(),
+                intensity,
+                completed: 1,
+            });
+        }
+        let modes = modes_by_intensity(&climbs);
+        let expected: Vec<(Vec<f64>, usize)> = vec![
+            (vec![0.5, 0.5], 9),
+            (vec![-0.0, 1.0], 7),
+            (vec![2.0, 2.0], 4),
+            (vec![1.0, 5.0], 4),
+        ];
+        assert_eq!(modes, expected);
+        assert!(modes[1].0[0].is_sign_negative(), "the first seed's key");
+    }
 }

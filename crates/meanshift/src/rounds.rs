@@ -12,7 +12,7 @@
 //! result, so results do not depend on threads.
 
 use crate::bands::{BallTotal, BandIndex};
-use crate::fit::{moved_and_stops, Climb};
+use crate::fit::{moved_and_stops, Climbs};
 use crate::observer::Observer;
 use rayon::prelude::*;
 
@@ -21,16 +21,17 @@ use rayon::prelude::*;
 /// rounds save 3 % of the queries, keeping all of them 1 % more).
 const GENERATIONS: usize = 3;
 
-/// The bits of a position, y first: equal keys, equal steps, and sorted keys
-/// put queries that read the same bands next to each other.
-type Key = [u64; 2];
+/// The bits of a position, y's above x's: equal keys, equal steps, and sorted
+/// keys put queries that read the same bands next to each other. One integer,
+/// so that comparisons are two instructions.
+type Key = u128;
 
 fn key(position: [f64; 2]) -> Key {
-    [position[1].to_bits(), position[0].to_bits()]
+    (u128::from(position[1].to_bits()) << 64) | u128::from(position[0].to_bits())
 }
 
 fn position(key: &Key) -> [f64; 2] {
-    [f64::from_bits(key[1]), f64::from_bits(key[0])]
+    [f64::from_bits(*key as u64), f64::from_bits((*key >> 64) as u64)]
 }
 
 /// Where a step from a position leads: the ball's mean and count (`None`, 0 for an empty ball).
@@ -77,7 +78,8 @@ struct Source {
 /// linked list through `next_member`, so that merging two groups is O(1).
 #[derive(Clone, Copy)]
 struct Group {
-    position: [f64; 2],
+    /// The position's bits: the group sorts by it, without a separate index.
+    key: Key,
     first: u32,
     last: u32,
 }
@@ -97,17 +99,23 @@ pub(crate) fn climb_in_rounds(
     bandwidth: f64,
     max_iter: usize,
     observer: &dyn Observer,
-) -> Option<Vec<Climb>> {
+) -> Option<Climbs> {
     let radius2 = bandwidth * bandwidth;
     let stop = 1e-3 * bandwidth;
     let total = seeds.len() / 2;
-    let mut climbs: Vec<Option<Climb>> = vec![None; total];
+    // Every seed's entry is set when its group's climb ends.
+    let mut climbs = Climbs {
+        dim: 2,
+        positions: vec![0.0; 2 * total],
+        intensities: vec![0; total],
+        completed: vec![0; total],
+    };
     let mut next_member = vec![NO_MEMBER; total];
     let mut groups: Vec<Group> = seeds
         .chunks_exact(2)
         .enumerate()
         .map(|(i, s)| Group {
-            position: [s[0], s[1]],
+            key: key([s[0], s[1]]),
             first: i as u32,
             last: i as u32,
         })
@@ -115,22 +123,20 @@ pub(crate) fn climb_in_rounds(
     // Steps of round r in generations[r % GENERATIONS]. Buffers are reused
     // across rounds: fresh memory costs a page fault per 4 KiB.
     let mut generations: [Generation; GENERATIONS] = Default::default();
-    let mut by_position: Vec<(Key, u32)> = Vec::new();
-    let mut merged: Vec<Group> = Vec::new();
-    let mut sources: Vec<Source> = Vec::new();
-    let mut outcomes: Vec<Option<usize>> = Vec::new();
-    let mut fresh: Vec<Key> = Vec::new();
+    // Room for every seed from the start: growing by doubling would copy, and
+    // touch fresh pages, several times per fit.
+    let mut merged: Vec<Group> = Vec::with_capacity(total);
+    let mut sources: Vec<Source> = Vec::with_capacity(total);
+    let mut outcomes: Vec<Option<usize>> = Vec::with_capacity(total);
+    let mut fresh: Vec<Key> = Vec::with_capacity(total);
+    for generation in &mut generations {
+        generation.keys.reserve_exact(total);
+        generation.steps.reserve_exact(total);
+    }
     let mut done = 0;
     let mut round = 0;
     while !groups.is_empty() {
-        by_position.clear();
-        by_position.extend(
-            groups
-                .iter()
-                .enumerate()
-                .map(|(i, g)| (key(g.position), i as u32)),
-        );
-        by_position.par_sort_unstable();
+        groups.par_sort_unstable_by_key(|g| g.key);
         // Merge the groups that met, and join them with the steps of the two
         // earlier rounds (newest first, one forward cursor in each); positions
         // not found are queried this round.
@@ -140,15 +146,14 @@ pub(crate) fn climb_in_rounds(
         merged.clear();
         sources.clear();
         fresh.clear();
-        for run in by_position.chunk_by(|a, b| a.0 == b.0) {
-            let k = run[0].0;
-            let mut group = groups[run[0].1 as usize];
-            for &(_, other) in &run[1..] {
-                let other = groups[other as usize];
+        for run in groups.chunk_by(|a, b| a.key == b.key) {
+            let mut group = run[0];
+            for other in &run[1..] {
                 next_member[group.last as usize] = other.first;
                 group.last = other.last;
             }
             merged.push(group);
+            let k = group.key;
             let (generation, index) =
                 if let Some(i) = generations[previous].find(&k, &mut in_previous) {
                     (previous, i)
@@ -188,7 +193,10 @@ pub(crate) fn climb_in_rounds(
                     let ends = match mean {
                         None => true,
                         Some(mean) => {
-                            moved_and_stops(&mut g.position, &mean, stop, round, max_iter)
+                            let mut at = position(&g.key);
+                            let ends = moved_and_stops(&mut at, &mean, stop, round, max_iter);
+                            g.key = key(at);
+                            ends
                         }
                     };
                     ends.then_some(count)
@@ -202,11 +210,10 @@ pub(crate) fn climb_in_rounds(
             };
             let mut member = group.first;
             while member != NO_MEMBER {
-                climbs[member as usize] = Some(Climb {
-                    position: group.position.to_vec(),
-                    intensity,
-                    completed: round,
-                });
+                let m = member as usize;
+                climbs.positions[2 * m..2 * m + 2].copy_from_slice(&position(&group.key));
+                climbs.intensities[m] = intensity;
+                climbs.completed[m] = round;
                 done += 1;
                 observer.on_progress(done, total);
                 member = next_member[member as usize];
@@ -214,12 +221,13 @@ pub(crate) fn climb_in_rounds(
         }
         round += 1;
     }
-    climbs.into_iter().collect()
+    Some(climbs)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fit::Climb;
     use crate::blobs::{make_blobs, BlobsOptions};
     use crate::observer::Unobserved;
     use crate::threads::with_threads;
@@ -264,11 +272,11 @@ mod tests {
         for bandwidth in [0.3, 1.5, 4.0] {
             let index = BandIndex::new(&points, bandwidth).unwrap().unwrap();
             for max_iter in [0, 1, 2, 300] {
-                let alone: Vec<Climb> = seeds
-                    .chunks_exact(2)
-                    .map(|s| climb_alone([s[0], s[1]], &index, bandwidth, max_iter))
-                    .collect();
-                assert!(alone.iter().any(|c| c.intensity == 0));
+                let mut alone = Climbs::with_capacity(seeds.len() / 2, 2);
+                for s in seeds.chunks_exact(2) {
+                    alone.push(&climb_alone([s[0], s[1]], &index, bandwidth, max_iter));
+                }
+                assert!(alone.intensities.contains(&0));
                 for threads in [1, 2] {
                     let together = with_threads(threads, || {
                         climb_in_rounds(&seeds, &index, bandwidth, max_iter, &Unobserved)
