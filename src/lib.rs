@@ -10,17 +10,6 @@
 
 mod tasks;
 
-/// See `Cargo.toml`: the addon's Rust memory comes from mimalloc where it is built.
-#[cfg(any(
-    target_os = "macos",
-    all(
-        target_os = "linux",
-        not(all(target_env = "musl", target_arch = "aarch64"))
-    )
-))]
-#[global_allocator]
-static ALLOCATOR: mimalloc_safe::MiMalloc = mimalloc_safe::MiMalloc;
-
 use meanshift::{
     BandwidthOptions, Centers, Elements, Matrix, MeanShiftError, MeanShiftFit, MeanShiftOptions,
     Observer, SeedPrecision, Unobserved,
