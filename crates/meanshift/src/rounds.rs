@@ -15,6 +15,7 @@ use crate::bands::{BallTotal, BandIndex};
 use crate::fit::{moved_and_stops, Climbs};
 use crate::observer::Observer;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 /// Rounds whose steps are kept, this one and the two before (bounds the memory
 /// to a few times the number of seeds; on the tutorial's blobs the two earlier
@@ -31,7 +32,10 @@ fn key(position: [f64; 2]) -> Key {
 }
 
 fn position(key: &Key) -> [f64; 2] {
-    [f64::from_bits(*key as u64), f64::from_bits((*key >> 64) as u64)]
+    [
+        f64::from_bits(*key as u64),
+        f64::from_bits((*key >> 64) as u64),
+    ]
 }
 
 /// Where a step from a position leads: the ball's mean and count (`None`, 0 for an empty ball).
@@ -87,12 +91,124 @@ struct Group {
 /// The end of a member list.
 const NO_MEMBER: u32 = u32::MAX;
 
+/// A piece of one round: the groups merged from a stretch of the sorted
+/// groups, where each one's step is, the positions it queries, and (after the
+/// moves) which groups ended with which intensity.
+#[derive(Default)]
+struct Piece {
+    merged: Vec<Group>,
+    /// A fresh position's index is first within the piece, then within the round.
+    sources: Vec<Source>,
+    fresh: Vec<Key>,
+    outcomes: Vec<Option<usize>>,
+}
+
+/// The sorted groups are joined in pieces of about this many, in parallel.
+const PIECE: usize = 1024;
+
+/// Where the pieces of `groups` (sorted) start: about every [`PIECE`] groups,
+/// never inside a run of equal positions.
+fn piece_starts(groups: &[Group], starts: &mut Vec<usize>) {
+    starts.clear();
+    let pieces = groups.len().div_ceil(PIECE).max(1);
+    for p in 0..pieces {
+        let mut start = (p * groups.len() / pieces).max(starts.last().copied().unwrap_or(0));
+        while start > 0 && start < groups.len() && groups[start - 1].key == groups[start].key {
+            start += 1;
+        }
+        starts.push(start);
+    }
+    starts.push(groups.len());
+}
+
+/// Merges the groups that met in `groups` (sorted, whole runs of equal
+/// positions) and joins them with the steps of the two earlier rounds (newest
+/// first, one forward cursor in each, starting where the piece's first key
+/// would be); positions not found are to be queried this round.
+fn join(
+    groups: &[Group],
+    generations: &[Generation; GENERATIONS],
+    round: usize,
+    next_member: &[AtomicU32],
+    piece: &mut Piece,
+) {
+    let current = round % GENERATIONS;
+    let (previous, older) = ((round + 2) % GENERATIONS, (round + 1) % GENERATIONS);
+    piece.merged.clear();
+    piece.sources.clear();
+    piece.fresh.clear();
+    let Some(first) = groups.first() else {
+        return;
+    };
+    let mut in_previous = generations[previous]
+        .keys
+        .partition_point(|k| *k < first.key);
+    let mut in_older = generations[older].keys.partition_point(|k| *k < first.key);
+    for run in groups.chunk_by(|a, b| a.key == b.key) {
+        let mut group = run[0];
+        for other in &run[1..] {
+            next_member[group.last as usize].store(other.first, Relaxed);
+            group.last = other.last;
+        }
+        piece.merged.push(group);
+        let k = group.key;
+        let (generation, index) = if let Some(i) = generations[previous].find(&k, &mut in_previous)
+        {
+            (previous, i)
+        } else if let Some(i) = generations[older].find(&k, &mut in_older) {
+            (older, i)
+        } else {
+            piece.fresh.push(k);
+            (current, piece.fresh.len() - 1)
+        };
+        piece.sources.push(Source {
+            generation: generation as u32,
+            index: index as u32,
+        });
+    }
+}
+
+/// Moves the piece's groups by their steps (`fresh_offset`: where the piece's
+/// fresh positions start in this round's steps), noting those whose climb ended.
+fn move_groups(
+    piece: &mut Piece,
+    generations: &[Generation; GENERATIONS],
+    round: usize,
+    fresh_offset: usize,
+    stop: f64,
+    max_iter: usize,
+) {
+    let current = (round % GENERATIONS) as u32;
+    piece.outcomes.clear();
+    for (g, from) in piece.merged.iter_mut().zip(&piece.sources) {
+        let index = from.index as usize
+            + if from.generation == current {
+                fresh_offset
+            } else {
+                0
+            };
+        let Step { mean, count } = generations[from.generation as usize].steps[index];
+        let ends = match mean {
+            None => true,
+            Some(mean) => {
+                let mut at = position(&g.key);
+                let ends = moved_and_stops(&mut at, &mean, stop, round, max_iter);
+                g.key = key(at);
+                ends
+            }
+        };
+        piece.outcomes.push(ends.then_some(count));
+    }
+}
+
 /// Climbs every seed (row-major, 2 values each) as [`crate::climb`] would with
 /// the same index; `None` if `observer` asked to stop.
 ///
 /// All seeds still climbing have completed the same number of iterations (one
 /// per round), so seeds at the same position agree on everything that follows:
-/// each round works on groups of them, not on single seeds.
+/// each round works on groups of them, not on single seeds. Every part of a
+/// round but the hand-over of ended climbs runs in parallel, on pieces that
+/// never split a run of equal positions.
 pub(crate) fn climb_in_rounds(
     seeds: &[f64],
     index: &BandIndex,
@@ -110,7 +226,7 @@ pub(crate) fn climb_in_rounds(
         intensities: vec![0; total],
         completed: vec![0; total],
     };
-    let mut next_member = vec![NO_MEMBER; total];
+    let next_member: Vec<AtomicU32> = (0..total).map(|_| AtomicU32::new(NO_MEMBER)).collect();
     let mut groups: Vec<Group> = seeds
         .chunks_exact(2)
         .enumerate()
@@ -121,54 +237,45 @@ pub(crate) fn climb_in_rounds(
         })
         .collect();
     // Steps of round r in generations[r % GENERATIONS]. Buffers are reused
-    // across rounds: fresh memory costs a page fault per 4 KiB.
+    // across rounds (fresh memory costs a page fault per 4 KiB), with room for
+    // every seed from the start (growing by doubling would copy).
     let mut generations: [Generation; GENERATIONS] = Default::default();
-    // Room for every seed from the start: growing by doubling would copy, and
-    // touch fresh pages, several times per fit.
-    let mut merged: Vec<Group> = Vec::with_capacity(total);
-    let mut sources: Vec<Source> = Vec::with_capacity(total);
-    let mut outcomes: Vec<Option<usize>> = Vec::with_capacity(total);
-    let mut fresh: Vec<Key> = Vec::with_capacity(total);
     for generation in &mut generations {
         generation.keys.reserve_exact(total);
         generation.steps.reserve_exact(total);
     }
+    let mut fresh: Vec<Key> = Vec::with_capacity(total);
+    let mut pieces: Vec<Piece> = Vec::new();
+    let (mut starts, mut fresh_offsets) = (Vec::new(), Vec::new());
     let mut done = 0;
     let mut round = 0;
     while !groups.is_empty() {
         groups.par_sort_unstable_by_key(|g| g.key);
-        // Merge the groups that met, and join them with the steps of the two
-        // earlier rounds (newest first, one forward cursor in each); positions
-        // not found are queried this round.
-        let current = round % GENERATIONS;
-        let (previous, older) = ((round + 2) % GENERATIONS, (round + 1) % GENERATIONS);
-        let (mut in_previous, mut in_older) = (0, 0);
-        merged.clear();
-        sources.clear();
-        fresh.clear();
-        for run in groups.chunk_by(|a, b| a.key == b.key) {
-            let mut group = run[0];
-            for other in &run[1..] {
-                next_member[group.last as usize] = other.first;
-                group.last = other.last;
-            }
-            merged.push(group);
-            let k = group.key;
-            let (generation, index) =
-                if let Some(i) = generations[previous].find(&k, &mut in_previous) {
-                    (previous, i)
-                } else if let Some(i) = generations[older].find(&k, &mut in_older) {
-                    (older, i)
-                } else {
-                    fresh.push(k);
-                    (current, fresh.len() - 1)
-                };
-            sources.push(Source {
-                generation: generation as u32,
-                index: index as u32,
-            });
+        piece_starts(&groups, &mut starts);
+        let n_pieces = starts.len() - 1;
+        if pieces.len() < n_pieces {
+            pieces.resize_with(n_pieces, Piece::default);
         }
-        let this = &mut generations[current];
+        pieces[..n_pieces]
+            .par_iter_mut()
+            .zip(starts.par_windows(2))
+            .for_each(|(piece, range)| {
+                join(
+                    &groups[range[0]..range[1]],
+                    &generations,
+                    round,
+                    &next_member,
+                    piece,
+                )
+            });
+        // This round's positions to query, in order (kept sorted for the next rounds).
+        fresh.clear();
+        fresh_offsets.clear();
+        for piece in &pieces[..n_pieces] {
+            fresh_offsets.push(fresh.len());
+            fresh.extend_from_slice(&piece.fresh);
+        }
+        let this = &mut generations[round % GENERATIONS];
         std::mem::swap(&mut this.keys, &mut fresh);
         this.steps.clear();
         this.steps.par_extend(this.keys.par_iter().map(|k| {
@@ -180,43 +287,30 @@ pub(crate) fn climb_in_rounds(
         if observer.is_aborted() {
             return None;
         }
-        // Move every group; those whose climb ended hand the result to their members.
-        let generations = &generations;
-        outcomes.clear();
-        outcomes.par_extend(
-            merged
-                .par_iter_mut()
-                .zip(sources.par_iter())
-                .map(|(g, from)| {
-                    let Step { mean, count } =
-                        generations[from.generation as usize].steps[from.index as usize];
-                    let ends = match mean {
-                        None => true,
-                        Some(mean) => {
-                            let mut at = position(&g.key);
-                            let ends = moved_and_stops(&mut at, &mean, stop, round, max_iter);
-                            g.key = key(at);
-                            ends
-                        }
-                    };
-                    ends.then_some(count)
-                }),
-        );
+        pieces[..n_pieces]
+            .par_iter_mut()
+            .zip(fresh_offsets.par_iter())
+            .for_each(|(piece, &offset)| {
+                move_groups(piece, &generations, round, offset, stop, max_iter)
+            });
+        // Groups still climbing go on; ended ones hand the result to their members.
         groups.clear();
-        for (group, outcome) in merged.iter().zip(&outcomes) {
-            let Some(intensity) = *outcome else {
-                groups.push(*group);
-                continue;
-            };
-            let mut member = group.first;
-            while member != NO_MEMBER {
-                let m = member as usize;
-                climbs.positions[2 * m..2 * m + 2].copy_from_slice(&position(&group.key));
-                climbs.intensities[m] = intensity;
-                climbs.completed[m] = round;
-                done += 1;
-                observer.on_progress(done, total);
-                member = next_member[member as usize];
+        for piece in &pieces[..n_pieces] {
+            for (group, outcome) in piece.merged.iter().zip(&piece.outcomes) {
+                let Some(intensity) = *outcome else {
+                    groups.push(*group);
+                    continue;
+                };
+                let mut member = group.first;
+                while member != NO_MEMBER {
+                    let m = member as usize;
+                    climbs.positions[2 * m..2 * m + 2].copy_from_slice(&position(&group.key));
+                    climbs.intensities[m] = intensity;
+                    climbs.completed[m] = round;
+                    done += 1;
+                    observer.on_progress(done, total);
+                    member = next_member[m].load(Relaxed);
+                }
             }
         }
         round += 1;
@@ -227,8 +321,8 @@ pub(crate) fn climb_in_rounds(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fit::Climb;
     use crate::blobs::{make_blobs, BlobsOptions};
+    use crate::fit::Climb;
     use crate::observer::Unobserved;
     use crate::threads::with_threads;
 
