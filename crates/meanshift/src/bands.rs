@@ -140,16 +140,17 @@ impl BandIndex {
 
         // Sort by (band, x, original row): a total order, so the layout depends on
         // the data alone.
-        let mut order: Vec<(u32, f64, u32)> = vec_with_capacity(n, "X")?;
-        order.extend(
+        let mut order: Vec<u128> = vec_with_capacity(n, "X")?;
+        order.par_extend(
             points
-                .chunks_exact(2)
+                .par_chunks_exact(2)
                 .enumerate()
-                .map(|(i, p)| (band_of(p[1]) as u32, p[0], i as u32)),
+                .map(|(i, p)| sort_key(band_of(p[1]) as u32, p[0], i as u32)),
         );
-        order.par_sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2))
-        });
+        order.par_sort_unstable();
+        let row = |key: u128| key as u32 as usize;
+        let x_of = |key: u128| points[2 * row(key)];
+        let y_of = |key: u128| points[2 * row(key) + 1];
 
         let mut band_start = vec_with_capacity(n_bands + 1, "X")?;
         let mut band_lo = vec_with_capacity(n_bands, "X")?;
@@ -159,23 +160,27 @@ impl BandIndex {
         band_hi.resize(n_bands, f64::NEG_INFINITY);
         let mut xs = vec_with_capacity(n, "X")?;
         let mut ys = vec_with_capacity(n, "X")?;
-        let mut prefix = vec_with_capacity(n + 1, "X")?;
-        prefix.push([0i128; 2]);
         let mut values = vec_with_capacity(n, "X")?;
-        let mut running = [0i128; 2];
-        for &(band, x, row) in &order {
-            let y = points[2 * row as usize + 1];
-            let b = band as usize;
+        xs.par_extend(order.par_iter().map(|&k| x_of(k)));
+        ys.par_extend(order.par_iter().map(|&k| y_of(k)));
+        values.par_extend(
+            order
+                .par_iter()
+                .map(|&k| [scale_x.to_fixed(x_of(k)), scale_y.to_fixed(y_of(k))]),
+        );
+        for (&k, &y) in order.iter().zip(&ys) {
+            let b = (k >> 96) as usize;
             band_start[b + 1] += 1;
             band_lo[b] = band_lo[b].min(y);
             band_hi[b] = band_hi[b].max(y);
-            xs.push(x);
-            ys.push(y);
-            let value = [scale_x.to_fixed(x), scale_y.to_fixed(y)];
+        }
+        let mut prefix = vec_with_capacity(n + 1, "X")?;
+        let mut running = [0i128; 2];
+        prefix.push(running);
+        for value in &values {
             running[0] += value[0];
             running[1] += value[1];
             prefix.push(running);
-            values.push(value);
         }
         for b in 0..n_bands {
             band_start[b + 1] += band_start[b];
@@ -375,6 +380,19 @@ impl BandIndex {
     }
 }
 
+/// A key whose order is (band, x, row), x by `f64::total_cmp`: a total order,
+/// so the layout depends on the data alone, and one integer to compare.
+fn sort_key(band: u32, x: f64, row: u32) -> u128 {
+    let bits = x.to_bits();
+    // Negative numbers in reverse, below the positive ones.
+    let ordered = if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    };
+    (u128::from(band) << 96) | (u128::from(ordered) << 32) | u128::from(row)
+}
+
 /// `max(a, b)` for numbers that are not NaN, in one instruction (`f64::max`
 /// spends more on NaN handling).
 #[inline(always)]
@@ -523,6 +541,29 @@ mod tests {
                     index.ball_total(q, 1.0),
                     brute(&points, q, 1.0, &index),
                     "{q:?} {kernel:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sort_keys_order_by_band_then_x_by_total_cmp_then_row() {
+        let xs = [-1e300, -2.5, -1e-310, -0.0, 0.0, 1e-310, 3.0, f64::MAX];
+        let mut entries = Vec::new();
+        for band in [0u32, 1, 7] {
+            for &x in &xs {
+                for row in [0u32, 5] {
+                    entries.push((band, x, row));
+                }
+            }
+        }
+        for a in &entries {
+            for b in &entries {
+                let expected = a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2));
+                assert_eq!(
+                    sort_key(a.0, a.1, a.2).cmp(&sort_key(b.0, b.1, b.2)),
+                    expected,
+                    "{a:?} {b:?}"
                 );
             }
         }
