@@ -7,8 +7,10 @@
 //! tutorial's blobs about 40 % of all steps are repeats. Each round sorts the
 //! groups of seeds by position (merging those that met), joins them with the
 //! steps computed in the last [`GENERATIONS`]` - 1` rounds (kept sorted by
-//! position: a merge, no hashing), queries the positions not found in
-//! parallel, then moves every group. Which positions are remembered changes only the work done, never a
+//! position: a merge, no hashing), queries the positions not found, then moves
+//! every group; all in parallel, the join and the moves on pieces of the
+//! sorted groups that never split equal positions. Which positions are
+//! remembered, and where the pieces end, change only the work done, never a
 //! result, so results do not depend on threads.
 
 use crate::bands::{BallTotal, BandIndex};
@@ -382,6 +384,36 @@ mod tests {
                         "{bandwidth} {max_iter} {threads}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn pieces_cover_the_groups_and_never_split_equal_positions() {
+        // Runs of equal keys of every length up to 2,500, across piece boundaries.
+        let mut groups = Vec::new();
+        for (run, length) in [3, 1, 2500, 1, 700, 1024, 1025, 2, 1]
+            .into_iter()
+            .enumerate()
+        {
+            for _ in 0..length {
+                groups.push(Group {
+                    key: run as Key,
+                    first: 0,
+                    last: 0,
+                });
+            }
+        }
+        for n in [0, 1, 1024, 1025, 3000, groups.len()] {
+            let mut starts = Vec::new();
+            piece_starts(&groups[..n], &mut starts);
+            assert_eq!((starts[0], starts[starts.len() - 1]), (0, n));
+            assert!(starts.windows(2).all(|w| w[0] <= w[1]), "{starts:?}");
+            for &s in &starts[1..starts.len() - 1] {
+                assert!(
+                    s == n || groups[s - 1].key != groups[s].key,
+                    "{n}: {starts:?}"
+                );
             }
         }
     }
