@@ -164,9 +164,9 @@ impl BandIndex {
         xs.par_extend(order.par_iter().map(|&k| x_of(k)));
         ys.par_extend(order.par_iter().map(|&k| y_of(k)));
         values.par_extend(
-            order
-                .par_iter()
-                .map(|&k| [scale_x.to_fixed(x_of(k)), scale_y.to_fixed(y_of(k))]),
+            xs.par_iter()
+                .zip(&ys)
+                .map(|(&x, &y)| [scale_x.to_fixed(x), scale_y.to_fixed(y)]),
         );
         for (&k, &y) in order.iter().zip(&ys) {
             let b = (k >> 96) as usize;

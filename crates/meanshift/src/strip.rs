@@ -58,36 +58,45 @@ pub(crate) enum Kernel {
 }
 
 impl Kernel {
-    /// The fastest kernel this CPU runs.
-    pub fn detect() -> Self {
+    /// Every kernel, fastest first.
+    const ALL: &'static [Kernel] = &[
         #[cfg(target_arch = "x86_64")]
-        {
-            if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vl") {
-                return Kernel::Avx512;
-            }
-            if is_x86_feature_detected!("avx2") {
-                return Kernel::Avx2;
+        Kernel::Avx512,
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx2,
+        Kernel::Scalar,
+    ];
+
+    /// Whether this CPU runs the kernel.
+    fn runs_here(self) -> bool {
+        match self {
+            Kernel::Scalar => true,
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => is_x86_feature_detected!("avx2"),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512 => {
+                is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vl")
             }
         }
-        Kernel::Scalar
+    }
+
+    /// The fastest kernel this CPU runs.
+    pub fn detect() -> Self {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|k| k.runs_here())
+            .unwrap_or(Kernel::Scalar)
     }
 
     /// Every kernel this CPU runs (for tests that compare them).
     #[cfg(test)]
     pub fn all_available() -> Vec<Self> {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let mut kernels = vec![Kernel::Scalar];
-            if is_x86_feature_detected!("avx2") {
-                kernels.push(Kernel::Avx2);
-            }
-            if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vl") {
-                kernels.push(Kernel::Avx512);
-            }
-            kernels
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        vec![Kernel::Scalar]
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|k| k.runs_here())
+            .collect()
     }
 }
 
