@@ -1,5 +1,5 @@
 'use strict';
-// Loads the native addon through the loader that napi-rs generates (native.cjs, rewritten on every
+// Loads the native addon through the loader that napi-rs generates (loader.cjs, rewritten on every
 // build, so it is never edited by hand). When no binary loads, this file throws one clear error that
 // names the platform, the architecture, the C library, the package it looked for and the fixes, and
 // keeps every underlying load error in `error.cause` (an AggregateError).
@@ -161,7 +161,7 @@ function loadError(error) {
 
 let binding;
 try {
-  binding = require('./native.cjs');
+  binding = require('./loader.cjs');
 } catch (error) {
   throw loadError(error);
 }

@@ -1,3 +1,3 @@
-// Types of binding.cjs: exactly the generated binding's (native.d.cts).
-import native = require('./native.cjs');
+// Types of binding.cjs: exactly the generated binding's (loader.d.cts).
+import native = require('./loader.cjs');
 export = native;

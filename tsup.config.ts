@@ -14,7 +14,7 @@ const libraryStaysExternal: NonNullable<Options['esbuildPlugins']>[number] = {
 
 export default defineConfig([
   // One bundle per module format; the native loader (binding.cjs around the generated
-  // native.cjs) stays external and is resolved next to package.json at run time.
+  // loader.cjs) stays external and is resolved next to package.json at run time.
   {
     entry: { index: 'src/index.ts' },
     format: ['esm', 'cjs'],

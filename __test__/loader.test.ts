@@ -1,4 +1,4 @@
-// The native loader (binding.cjs around the generated native.cjs): when no binary loads, one clear
+// The native loader (binding.cjs around the generated loader.cjs): when no binary loads, one clear
 // error that names the platform, arch, libc, the package looked for and the fixes, with every
 // underlying load error in `cause`. Each case runs in a child process, so nothing here loads twice.
 import { spawnSync } from 'node:child_process';
@@ -97,7 +97,7 @@ describe('native loader', () => {
     copy = mkdtempSync(join(tmpdir(), 'fast-meanshift-loader-'));
     const dir = join(copy, 'node_modules', pkg.name);
     mkdirSync(dir, { recursive: true });
-    for (const f of ['package.json', 'native.cjs', 'binding.cjs', 'dist']) cpSync(join(root, f), join(dir, f), { recursive: true });
+    for (const f of ['package.json', 'loader.cjs', 'binding.cjs', 'dist']) cpSync(join(root, f), join(dir, f), { recursive: true });
   });
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 

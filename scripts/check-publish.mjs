@@ -19,13 +19,13 @@ for (const triple of pkg.napi.targets) {
     problems.push(`optionalDependencies["${name}"] is ${JSON.stringify(optional[name])}, not "${pkg.version}"`);
   }
 }
-for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'native.cjs', 'binding.cjs']) {
+for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'loader.cjs', 'binding.cjs']) {
   if (!existsSync(join(root, file))) problems.push(`${file} is missing`);
 }
-const loader = readFileSync(join(root, 'native.cjs'), 'utf8');
+const loader = readFileSync(join(root, 'loader.cjs'), 'utf8');
 const expected = new Set([...loader.matchAll(/bindingPackageVersion !== '([^']+)'/g)].map((m) => m[1]));
 if (expected.size !== 1 || !expected.has(pkg.version)) {
-  problems.push(`native.cjs expects platform packages at version ${[...expected].join(', ')}, not ${pkg.version} (npm run build:native)`);
+  problems.push(`loader.cjs expects platform packages at version ${[...expected].join(', ')}, not ${pkg.version} (npm run build:native)`);
 }
 
 if (problems.length > 0) {

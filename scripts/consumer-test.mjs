@@ -86,7 +86,7 @@ function consumerTest() {
   const shipped = mainTarball.files.map((f) => f.path);
   const unexpected = shipped.filter((f) => /\.node$|\.map$|^src\/|^__test__\/|^crates\/|^target\/|^npm\/|^scripts\//.test(f));
   if (unexpected.length > 0) fail(`the main package ships files it should not: ${unexpected.join(', ')}`);
-  for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'native.cjs', 'binding.cjs', 'LICENSE', 'README.md']) {
+  for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'loader.cjs', 'binding.cjs', 'LICENSE', 'README.md']) {
     if (!shipped.includes(f)) fail(`the main package does not ship ${f}`);
   }
   if (mainTarball.size >= MAX_PACKED_BYTES) fail(`the main package is ${mainTarball.size} bytes packed (limit ${MAX_PACKED_BYTES})`);

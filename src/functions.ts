@@ -2,9 +2,9 @@ import { getHeapStatistics } from 'node:v8';
 import { callNative, describe } from './errors.js';
 import { type Matrix, toFlat, toRows } from './matrix.js';
 import { emitWarnings } from './meanshift.js';
-import { native } from './native.js';
+import { addon } from './binding.js';
 import { checkBoolean, checkInt, checkNJobs, rejectUnknown, stripUndefined } from './options.js';
-import { checkAsyncOptions, runTask } from './tasks.js';
+import { checkAsyncOptions, runTask } from './async.js';
 
 const MAX_SEED = 2 ** 32 - 1;
 
@@ -25,7 +25,7 @@ export interface EstimateBandwidthOptions {
  */
 export function estimateBandwidth(X: Matrix, options: EstimateBandwidthOptions = {}): number {
   const a = bandwidthArguments(X, options, 'estimateBandwidth', BANDWIDTH_OPTION_NAMES);
-  return callNative(() => native.estimateBandwidth(a.x.data, a.x.nRows, a.x.nCols, a.quantile, a.nSamples, a.randomState, a.nJobs));
+  return callNative(() => addon.estimateBandwidth(a.x.data, a.x.nRows, a.x.nCols, a.quantile, a.nSamples, a.randomState, a.nJobs));
 }
 
 /**
@@ -40,7 +40,7 @@ export async function estimateBandwidthAsync(
   const a = bandwidthArguments(X, options, owner, [...BANDWIDTH_OPTION_NAMES, 'signal']);
   const checked = checkAsyncOptions(owner, options.signal, undefined);
   return runTask(
-    (control) => native.estimateBandwidthAsync(a.x.data, a.x.nRows, a.x.nCols, a.quantile, a.nSamples, a.randomState, a.nJobs, control),
+    (control) => addon.estimateBandwidthAsync(a.x.data, a.x.nRows, a.x.nCols, a.quantile, a.nSamples, a.randomState, a.nJobs, control),
     checked,
   );
 }
@@ -74,7 +74,7 @@ export function getBinSeeds(X: Matrix, binSize: number, minBinFreq = 1): number[
   }
   checkInt('minBinFreq', owner, minBinFreq, 1);
   const x = toFlat(X);
-  const result = callNative(() => native.getBinSeeds(x.data, x.nRows, x.nCols, binSize, minBinFreq));
+  const result = callNative(() => addon.getBinSeeds(x.data, x.nRows, x.nCols, binSize, minBinFreq));
   if (result.warning) emitWarnings([result.warning]);
   return toRows(result.seeds, x.nCols);
 }
@@ -140,7 +140,7 @@ export function makeBlobs(options: MakeBlobsOptions = {}): { X: number[][]; y: I
   }
   checkBlobsFitHeap(nSamples, centers === undefined ? nFeatures : centers.length / (centersRows ?? 1));
   const blobs = callNative(() =>
-    native.makeBlobs({
+    addon.makeBlobs({
       nSamples,
       nFeatures,
       centersCount,

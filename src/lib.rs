@@ -8,7 +8,7 @@
 // No unwrap/expect outside tests: a bad argument must become a JS error, never a panic.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
-mod tasks;
+mod async_tasks;
 
 use meanshift::{
     BandwidthOptions, Centers, Elements, Matrix, MeanShiftError, MeanShiftFit, MeanShiftOptions,

@@ -1,6 +1,6 @@
 import { callNative, describe, NotFittedError } from './errors.js';
 import { type FlatMatrix, type Matrix, toFlat, toRows } from './matrix.js';
-import { native, type NativeFit, type NativeFitOptions } from './native.js';
+import { addon, type NativeFit, type NativeFitOptions } from './binding.js';
 import {
   checkNJobs,
   MEAN_SHIFT_DEFAULTS,
@@ -10,7 +10,7 @@ import {
   resolveMeanShiftOptions,
   stripUndefined,
 } from './options.js';
-import { type AsyncOptions, checkAsyncOptions, runTask } from './tasks.js';
+import { type AsyncOptions, checkAsyncOptions, runTask } from './async.js';
 
 const OPTION_NAMES = Object.keys(MEAN_SHIFT_DEFAULTS);
 const ASYNC_OPTION_NAMES = ['signal', 'onProgress'];
@@ -107,7 +107,7 @@ export class MeanShift {
     const resolved = resolveMeanShiftOptions(this.#options);
     const x = toFlat(X);
     const options = nativeFitOptions(x, resolved);
-    this.#fitted = fittedFrom(callNative(() => native.fit(x.data, x.nRows, x.nCols, options)));
+    this.#fitted = fittedFrom(callNative(() => addon.fit(x.data, x.nRows, x.nCols, options)));
     return this;
   }
 
@@ -125,7 +125,7 @@ export class MeanShift {
     const resolved = resolveMeanShiftOptions(this.#options);
     const x = toFlat(X);
     const fitOptions = nativeFitOptions(x, resolved);
-    const result = await runTask((control) => native.fitAsync(x.data, x.nRows, x.nCols, fitOptions, control), checked);
+    const result = await runTask((control) => addon.fitAsync(x.data, x.nRows, x.nCols, fitOptions, control), checked);
     this.#fitted = fittedFrom(result);
     return this;
   }
@@ -139,7 +139,7 @@ export class MeanShift {
     }
     // setParams checks values at the next fit; predict reads nJobs now, so it checks it now.
     const nJobs = checkNJobs('MeanShift', this.#options.nJobs) ?? undefined;
-    return callNative(() => native.predict(x.data, x.nRows, x.nCols, fitted.centers, nJobs));
+    return callNative(() => addon.predict(x.data, x.nRows, x.nCols, fitted.centers, nJobs));
   }
 
   /** `fit(X).labels`: may hold `-1` when `clusterAll` is false. */

@@ -10,9 +10,9 @@
 // Progress is a counter the core keeps in the TaskControl, read by a timer on this thread
 // (PROGRESS_MS): no call ever crosses threads into JavaScript, the rate is capped by construction,
 // and every onProgress call happens on this thread before the promise settles.
-import type { TaskControl } from '../native.cjs';
+import type { TaskControl } from '../loader.cjs';
 import { AbortError, describe, fromNative } from './errors.js';
-import { native } from './native.js';
+import { addon } from './binding.js';
 
 /** Seeds whose climb has finished, of all seeds. */
 export interface Progress {
@@ -101,7 +101,7 @@ export function runTask<T>(start: (control: TaskControl) => Promise<T> | null, o
   const { signal, onProgress } = options;
   if (signal?.aborted) return Promise.reject(abortError(signal));
   return new Promise<T>((resolve, reject) => {
-    const control = new native.TaskControl();
+    const control = new addon.TaskControl();
     let state: 'queued' | 'running' | 'settled' = 'queued';
     let timer: ReturnType<typeof setInterval> | undefined;
     let reported = 0;
