@@ -1,7 +1,7 @@
 //! Fallible allocation of the large buffers: one that cannot be had is an
 //! error the caller sees, not an abort of the host process (Rust's default).
 
-use crate::error::{MeanShiftError, Result};
+use crate::error::{MeanShiftError, Result, TooLarge};
 
 /// An empty vector with room for exactly `len` elements.
 pub(crate) fn vec_with_capacity<T>(len: usize, what: &'static str) -> Result<Vec<T>> {
@@ -9,10 +9,9 @@ pub(crate) fn vec_with_capacity<T>(len: usize, what: &'static str) -> Result<Vec
     v.try_reserve_exact(len)
         .map_err(|_| MeanShiftError::TooLarge {
             what,
-            detail: format!(
-                "its working copy needs {} bytes, which could not be allocated",
-                len.saturating_mul(std::mem::size_of::<T>())
-            ),
+            why: TooLarge::Memory {
+                bytes: len.saturating_mul(std::mem::size_of::<T>()),
+            },
         })?;
     Ok(v)
 }

@@ -5,6 +5,7 @@ use crate::matrix::Matrix;
 use crate::neighbors::build_index;
 use crate::numeric::numpy_sum;
 use crate::observer::{Observer, Unobserved};
+use crate::params::estimate_bandwidth as rules;
 use crate::rng::RandomState;
 use crate::sumtree::build_ball_sum;
 use rayon::prelude::*;
@@ -53,20 +54,10 @@ pub fn estimate_bandwidth_observed(
     options: &BandwidthOptions,
     observer: &dyn Observer,
 ) -> Result<f64> {
-    x.require_non_empty("")?;
-    if !(0.0..=1.0).contains(&options.quantile) {
-        return Err(MeanShiftError::Parameter {
-            name: "quantile",
-            rule: "of estimateBandwidth must be a float in the range [0.0, 1.0]",
-            got: options.quantile.to_string(),
-        });
-    }
-    if options.n_samples == Some(0) {
-        return Err(MeanShiftError::Parameter {
-            name: "nSamples",
-            rule: "of estimateBandwidth must be an int in the range [1, inf) or null",
-            got: "0".into(),
-        });
+    x.require_non_empty(None)?;
+    rules::QUANTILE.check(options.quantile)?;
+    if let Some(n) = options.n_samples {
+        rules::N_SAMPLES.count_of(n)?;
     }
     let dim = x.n_cols();
     let all = x.to_f64()?;

@@ -1,6 +1,8 @@
 //! `sklearn.datasets.make_blobs`, bit-identical for the same integer `random_state`.
 
-use crate::error::{MeanShiftError, Result};
+use crate::error::{MeanShiftError, Result, TooLarge};
+use crate::matrix::Matrix;
+use crate::params::{make_blobs as rules, plain_number};
 use crate::rng::RandomState;
 
 /// How the blob centres are chosen.
@@ -51,14 +53,6 @@ pub struct Blobs {
     pub centers: Vec<f64>,
 }
 
-fn parameter(name: &'static str, rule: &'static str, got: impl ToString) -> MeanShiftError {
-    MeanShiftError::Parameter {
-        name,
-        rule,
-        got: got.to_string(),
-    }
-}
-
 /// The most values (`n_samples * n_features`, and `centers * n_features` for a count of random
 /// centres) [`make_blobs`] generates: 2^28, 2 GiB of `f64`. Larger requests are an error before
 /// anything is allocated, as an allocation failure would abort the process.
@@ -68,29 +62,14 @@ pub const MAX_BLOB_VALUES: usize = 1 << 28;
 pub fn make_blobs(options: &BlobsOptions) -> Result<Blobs> {
     let (lo, hi) = options.center_box;
     if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
-        return Err(parameter(
-            "centerBox",
-            "of makeBlobs must be two finite numbers [low, high] with low <= high",
-            format!("[{lo}, {hi}]"),
-        ));
+        let [lo, hi] = [lo, hi].map(|v| plain_number(v, "inf"));
+        return Err(rules::CENTER_BOX.broken_by(format!("[{lo}, {hi}]")));
     }
     let mut rng = RandomState::new(options.random_state);
     let (centers, n_centers, n_features) = match &options.centers {
         Centers::Count(k) => {
-            if *k == 0 {
-                return Err(parameter(
-                    "centers",
-                    "of makeBlobs must be an int in the range [1, inf) or an array of centres",
-                    0,
-                ));
-            }
-            if options.n_features == 0 {
-                return Err(parameter(
-                    "nFeatures",
-                    "of makeBlobs must be an int in the range [1, inf)",
-                    0,
-                ));
-            }
+            rules::CENTERS.count_of(*k)?;
+            rules::N_FEATURES.count_of(options.n_features)?;
             let count = k
                 .checked_mul(options.n_features)
                 .filter(|&count| count <= MAX_BLOB_VALUES)
@@ -99,20 +78,8 @@ pub fn make_blobs(options: &BlobsOptions) -> Result<Blobs> {
             (values, *k, options.n_features)
         }
         Centers::Fixed { values, n_centers } => {
-            if *n_centers == 0 || values.is_empty() || values.len() % n_centers != 0 {
-                return Err(parameter(
-                    "centers",
-                    "of makeBlobs must be a non-empty array of rows of equal length",
-                    format!("{} values for {} centres", values.len(), n_centers),
-                ));
-            }
-            if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
-                return Err(parameter(
-                    "centers",
-                    "of makeBlobs must contain finite numbers",
-                    bad,
-                ));
-            }
+            let width = values.len().checked_div(*n_centers).unwrap_or(0);
+            Matrix::from_f64("centers", values, *n_centers, width)?.require_non_empty(None)?;
             (values.clone(), *n_centers, values.len() / n_centers)
         }
     };
@@ -120,28 +87,25 @@ pub fn make_blobs(options: &BlobsOptions) -> Result<Blobs> {
         1 => vec![options.cluster_std[0]; n_centers],
         len if len == n_centers => options.cluster_std.clone(),
         len => {
-            return Err(parameter(
-                "clusterStd",
-                "of makeBlobs must be a number or have one value per centre",
-                format!("{len} values for {n_centers} centres"),
-            ));
+            return Err(MeanShiftError::Features {
+                matrix: "cluster_std",
+                got: len,
+                expected: n_centers,
+                by: "make_blobs",
+            });
         }
     };
-    if let Some(bad) = stds.iter().find(|s| !(s.is_finite() && **s >= 0.0)) {
-        return Err(parameter(
-            "clusterStd",
-            "of makeBlobs must be finite and >= 0",
-            bad,
-        ));
+    for &std in &stds {
+        rules::CLUSTER_STD.check(std)?;
     }
     let total = options
         .n_samples
         .checked_mul(n_features)
         .filter(|&total| total <= MAX_BLOB_VALUES)
-        .ok_or_else(|| too_large("nSamples", options.n_samples, "samples", n_features))?;
+        .ok_or_else(|| too_large("n_samples", options.n_samples, "samples", n_features))?;
     let mut x = Vec::new();
     x.try_reserve_exact(total)
-        .map_err(|_| too_large("nSamples", options.n_samples, "samples", n_features))?;
+        .map_err(|_| too_large("n_samples", options.n_samples, "samples", n_features))?;
     let mut y = Vec::with_capacity(options.n_samples);
     let base = options.n_samples / n_centers;
     let extra = options.n_samples % n_centers;
@@ -172,11 +136,19 @@ pub fn make_blobs(options: &BlobsOptions) -> Result<Blobs> {
     })
 }
 
-fn too_large(what: &'static str, count: usize, of: &str, n_features: usize) -> MeanShiftError {
+fn too_large(
+    what: &'static str,
+    count: usize,
+    unit: &'static str,
+    n_features: usize,
+) -> MeanShiftError {
     MeanShiftError::TooLarge {
         what,
-        detail: format!(
-            "{count} {of} × {n_features} features is more than the {MAX_BLOB_VALUES} values makeBlobs generates at most"
-        ),
+        why: TooLarge::Blobs {
+            count,
+            unit,
+            n_features,
+            max: MAX_BLOB_VALUES,
+        },
     }
 }

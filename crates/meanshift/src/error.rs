@@ -1,76 +1,96 @@
-//! The core's error type. The Node binding maps each variant to a JS error;
-//! the core itself never panics on user input.
+//! The core's error type: data, not text. Each variant carries what a program
+//! needs (the rule broken, the matrix and the row/column), in the core's own
+//! snake_case identifiers; [`MeanShiftError::message`] renders it in a caller's
+//! terms (the Node binding's camelCase, or scikit-learn's words for `Display`).
+//! The core never panics on user input.
 
-use thiserror::Error;
+use crate::params::{PythonTerms, Rule, Terms};
 
-/// Everything that can go wrong in the core, with messages a person can act on.
-#[derive(Debug, Clone, PartialEq, Error)]
+/// A value that broke a rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Got {
+    Number(f64),
+    /// Something that is not a number, described by the caller.
+    Text(String),
+}
+
+/// Why an input is too large to handle.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TooLarge {
+    /// A working buffer of this many bytes could not be allocated.
+    Memory { bytes: usize },
+    /// More rows than the core indexes.
+    Rows { n_rows: usize, max: usize },
+    /// `make_blobs` would generate more than `max` values.
+    Blobs {
+        count: usize,
+        /// `centres` or `samples`.
+        unit: &'static str,
+        n_features: usize,
+        max: usize,
+    },
+}
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, Clone, PartialEq)]
 pub enum MeanShiftError {
-    /// The input has no rows (or no columns).
-    #[error("Found array with {n_rows} sample(s) (shape=({n_rows}, {n_cols})) while a minimum of 1 is required{by}.")]
+    /// A parameter outside its rule (see [`crate::params`]).
+    InvalidParameter { rule: &'static Rule, got: Got },
+
+    /// A matrix with no rows, or rows of no features.
     Empty {
+        matrix: &'static str,
         n_rows: usize,
         n_cols: usize,
-        /// " by MeanShift" or similar, for scikit-learn's wording.
-        by: &'static str,
+        /// The estimator that requires data (`MeanShift`), if any.
+        by: Option<&'static str>,
     },
 
-    /// `data.len()` does not match `n_rows * n_cols`, or the shape overflows.
-    #[error("'{name}' has {len} values, but its shape [{n_rows}, {n_cols}] needs {expected}.")]
+    /// The values do not fill the shape (`expected` is `None` when the shape overflows).
     Shape {
-        name: &'static str,
+        matrix: &'static str,
         len: usize,
         n_rows: usize,
         n_cols: usize,
-        expected: String,
+        expected: Option<usize>,
+    },
+
+    /// A shape entry that is not a whole number ≥ 0.
+    Dimension {
+        matrix: &'static str,
+        axis: usize,
+        got: f64,
     },
 
     /// A NaN or infinite value.
-    #[error("Input {name} contains {what} (row {row}, column {col}).")]
     NonFinite {
-        name: &'static str,
-        what: &'static str,
+        matrix: &'static str,
+        value: f64,
         row: usize,
-        col: usize,
+        column: usize,
     },
 
-    /// Data whose feature count disagrees with the model's or with X's.
-    #[error(
-        "{name} has {got} features, but {expecting} is expecting {expected} features as input."
-    )]
+    /// A matrix whose feature count disagrees with the model's or with X's.
     Features {
-        name: &'static str,
+        matrix: &'static str,
         got: usize,
         expected: usize,
-        expecting: &'static str,
-    },
-
-    /// A parameter outside its valid range.
-    #[error("The '{name}' parameter {rule}. Got {got} instead.")]
-    Parameter {
-        name: &'static str,
-        rule: &'static str,
-        got: String,
+        by: &'static str,
     },
 
     /// No seed had any training point within the bandwidth (scikit-learn's ValueError).
-    #[error("No point was within bandwidth={bandwidth:.6} of any seed. Try a different seeding strategy or increase the bandwidth.")]
     NoPointWithinBandwidth { bandwidth: f64 },
 
     /// Bin seeding produced no seed (no bin holds `min_bin_freq` points).
-    #[error("Bin seeding found no seed: no bin of size {bin_size} holds at least minBinFreq={min_bin_freq} points. Lower 'minBinFreq', increase the bandwidth or set 'binSeeding' to false.")]
     NoBinSeeds { bin_size: f64, min_bin_freq: usize },
 
-    /// An input whose size the core cannot index or allocate.
-    #[error("{what} is too large: {detail}.")]
-    TooLarge { what: &'static str, detail: String },
+    /// An input the core cannot index or allocate; `what` is the matrix or parameter.
+    TooLarge { what: &'static str, why: TooLarge },
 
     /// The caller asked the computation to stop.
-    #[error("The operation was aborted.")]
     Aborted,
 
     /// A rayon thread pool could not be created.
-    #[error("Could not start a thread pool with {threads} threads: {reason}.")]
     ThreadPool { threads: usize, reason: String },
 }
 
@@ -80,14 +100,151 @@ impl MeanShiftError {
     pub fn is_invalid_argument(&self) -> bool {
         matches!(
             self,
-            Self::Empty { .. }
+            Self::InvalidParameter { .. }
+                | Self::Empty { .. }
                 | Self::Shape { .. }
+                | Self::Dimension { .. }
                 | Self::NonFinite { .. }
                 | Self::Features { .. }
-                | Self::Parameter { .. }
                 | Self::TooLarge { .. }
         )
     }
+
+    /// The parameter or matrix the error concerns (core identifier).
+    pub fn parameter(&self) -> Option<&'static str> {
+        match self {
+            Self::InvalidParameter { rule, .. } => Some(rule.name),
+            Self::Empty { matrix, .. }
+            | Self::Shape { matrix, .. }
+            | Self::Dimension { matrix, .. }
+            | Self::NonFinite { matrix, .. }
+            | Self::Features { matrix, .. } => Some(matrix),
+            Self::TooLarge { what, .. } => Some(what),
+            Self::NoBinSeeds { .. } => Some("min_bin_freq"),
+            Self::NoPointWithinBandwidth { .. } => Some("bandwidth"),
+            Self::Aborted | Self::ThreadPool { .. } => None,
+        }
+    }
+
+    /// The message in `terms`, worded as scikit-learn words it where it has one.
+    /// `owner` names the entry point the caller called, when it is not the rule's own
+    /// (an async twin of `estimate_bandwidth`, say).
+    pub fn message(&self, terms: &dyn Terms, owner: Option<&str>) -> String {
+        let name = |id: &str| terms.name(id);
+        match self {
+            Self::InvalidParameter { rule, got } => {
+                let got = match got {
+                    Got::Number(v) => terms.number(*v),
+                    Got::Text(t) => t.clone(),
+                };
+                let owner = owner.map_or_else(|| name(rule.owner), str::to_string);
+                format!(
+                    "The '{}' parameter of {owner} must be {}. Got {got} instead.",
+                    name(rule.name),
+                    rule.describe(terms)
+                )
+            }
+            Self::Empty {
+                n_rows,
+                n_cols,
+                by,
+                ..
+            } => {
+                // scikit-learn's check_array: samples first, then features.
+                let (count, what) = if *n_rows == 0 {
+                    (n_rows, "sample(s)")
+                } else {
+                    (n_cols, "feature(s)")
+                };
+                let by = by.map(|b| format!(" by {b}")).unwrap_or_default();
+                format!("Found array with {count} {what} (shape=({n_rows}, {n_cols})) while a minimum of 1 is required{by}.")
+            }
+            Self::Shape {
+                matrix,
+                len,
+                n_rows,
+                n_cols,
+                expected,
+            } => {
+                let expected = match expected {
+                    Some(e) => e.to_string(),
+                    None => "more values than fit in memory".into(),
+                };
+                format!(
+                    "{}.data has {len} values, but its shape [{n_rows}, {n_cols}] needs {expected}.",
+                    name(matrix)
+                )
+            }
+            Self::Dimension { matrix, axis, got } => format!(
+                "{}.shape[{axis}] must be a non-negative integer. Got {} instead.",
+                name(matrix),
+                terms.number(*got)
+            ),
+            Self::NonFinite {
+                matrix,
+                value,
+                row,
+                column,
+            } => format!(
+                "Input {} contains {} (row {row}, column {column}).",
+                name(matrix),
+                if value.is_nan() { "NaN" } else { "infinity" }
+            ),
+            Self::Features {
+                matrix,
+                got,
+                expected,
+                by,
+            } => format!(
+                "{} has {got} features, but {by} is expecting {expected} features as input.",
+                name(matrix)
+            ),
+            Self::NoPointWithinBandwidth { bandwidth } => format!(
+                "No point was within bandwidth={bandwidth:.6} of any seed. Try a different seeding strategy or increase the bandwidth."
+            ),
+            Self::NoBinSeeds {
+                bin_size,
+                min_bin_freq,
+            } => format!(
+                "Bin seeding found no seed: no bin of size {bin_size} holds at least {}={min_bin_freq} points. Lower '{}', increase the bandwidth or set '{}' to false.",
+                name("min_bin_freq"),
+                name("min_bin_freq"),
+                name("bin_seeding")
+            ),
+            Self::TooLarge { what, why } => {
+                let why = match why {
+                    TooLarge::Memory { bytes } => {
+                        format!("its working copy needs {bytes} bytes, which could not be allocated")
+                    }
+                    TooLarge::Rows { n_rows, max } => {
+                        format!("{n_rows} rows; at most {max} are supported")
+                    }
+                    TooLarge::Blobs {
+                        count,
+                        unit,
+                        n_features,
+                        max,
+                    } => format!(
+                        "{count} {unit} × {n_features} features is more than the {max} values {} generates at most",
+                        name("make_blobs")
+                    ),
+                };
+                format!("{} is too large: {why}.", name(what))
+            }
+            Self::Aborted => "The operation was aborted.".into(),
+            Self::ThreadPool { threads, reason } => {
+                format!("Could not start a thread pool with {threads} threads: {reason}.")
+            }
+        }
+    }
 }
+
+impl std::fmt::Display for MeanShiftError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(&PythonTerms, None))
+    }
+}
+
+impl std::error::Error for MeanShiftError {}
 
 pub type Result<T> = std::result::Result<T, MeanShiftError>;

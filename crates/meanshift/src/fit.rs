@@ -8,6 +8,7 @@ use crate::error::{MeanShiftError, Result};
 use crate::matrix::Matrix;
 use crate::neighbors::build_index;
 use crate::observer::{Observer, Unobserved};
+use crate::params::mean_shift as rules;
 use crate::rounds::climb_in_rounds;
 use crate::seeding::{get_bin_seeds, SeedPrecision};
 use crate::sumtree::{build_ball_sum, BallSum};
@@ -169,38 +170,24 @@ pub(crate) fn moved_and_stops(
     shift2.sqrt() <= stop || completed == max_iter
 }
 
+/// Checks `x` and the options against [`crate::params::mean_shift`]'s rules.
 fn validate(x: &Matrix, options: &MeanShiftOptions) -> Result<()> {
-    x.require_non_empty(" by MeanShift")?;
+    x.require_non_empty(Some("MeanShift"))?;
     if let Some(b) = options.bandwidth {
-        if !(b.is_finite() && b > 0.0) {
-            return Err(MeanShiftError::Parameter {
-                name: "bandwidth",
-                rule: "of MeanShift must be a float in the range (0.0, inf) or null",
-                got: b.to_string(),
-            });
-        }
+        rules::BANDWIDTH.check(b)?;
     }
-    if options.min_bin_freq < 1 {
-        return Err(MeanShiftError::Parameter {
-            name: "minBinFreq",
-            rule: "of MeanShift must be an int in the range [1, inf)",
-            got: options.min_bin_freq.to_string(),
-        });
-    }
+    rules::MIN_BIN_FREQ.count_of(options.min_bin_freq)?;
+    rules::MAX_ITER.count_of(options.max_iter)?;
     if let Some(seeds) = &options.seeds {
+        if seeds.n_rows() == 0 {
+            return Err(rules::SEEDS.broken_by("0 rows".into()));
+        }
         if seeds.n_cols() != x.n_cols() {
             return Err(MeanShiftError::Features {
-                name: "seeds",
+                matrix: seeds.name(),
                 got: seeds.n_cols(),
                 expected: x.n_cols(),
-                expecting: "MeanShift",
-            });
-        }
-        if seeds.n_rows() == 0 {
-            return Err(MeanShiftError::Parameter {
-                name: "seeds",
-                rule: "of MeanShift must have at least one row or be null",
-                got: "0 rows".into(),
+                by: "MeanShift",
             });
         }
     }
@@ -409,28 +396,27 @@ pub fn predict(
     n_features: usize,
     n_jobs: Option<i64>,
 ) -> Result<Vec<i32>> {
-    x.require_non_empty(" by MeanShift")?;
+    x.require_non_empty(Some("MeanShift"))?;
+    let centers = Matrix::from_f64(
+        "cluster_centers",
+        centers,
+        centers.len() / n_features.max(1),
+        n_features,
+    )?;
+    centers.require_non_empty(Some("MeanShift"))?;
     if x.n_cols() != n_features {
         return Err(MeanShiftError::Features {
-            name: "X",
+            matrix: x.name(),
             got: x.n_cols(),
             expected: n_features,
-            expecting: "MeanShift",
+            by: "MeanShift",
         });
     }
-    if centers.is_empty() || !centers.len().is_multiple_of(n_features) {
-        return Err(MeanShiftError::Shape {
-            name: "clusterCenters",
-            len: centers.len(),
-            n_rows: centers.len() / n_features.max(1),
-            n_cols: n_features,
-            expected: "a non-empty multiple of nFeatures".into(),
-        });
-    }
+    let centers = centers.to_f64()?;
     let points = x.to_f64()?;
     let threads = resolve_threads(n_jobs)?;
     with_threads(threads, || {
-        assign_labels(&points, centers, n_features, None)
+        assign_labels(&points, &centers, n_features, None)
     })?
 }
 

@@ -1,6 +1,6 @@
 //! A read-only, row-major view over caller-owned `f64` or `f32` data.
 
-use crate::error::{MeanShiftError, Result};
+use crate::error::{MeanShiftError, Result, TooLarge};
 
 /// The element storage of a [`Matrix`]: borrowed, never copied by the view.
 #[derive(Debug, Clone, Copy)]
@@ -12,6 +12,7 @@ pub enum Elements<'a> {
 /// A validated row-major matrix: `n_rows * n_cols` finite values.
 #[derive(Debug, Clone, Copy)]
 pub struct Matrix<'a> {
+    name: &'static str,
     elements: Elements<'a>,
     n_rows: usize,
     n_cols: usize,
@@ -35,28 +36,29 @@ impl<'a> Matrix<'a> {
         let expected = n_rows.checked_mul(n_cols);
         if expected != Some(len) {
             return Err(MeanShiftError::Shape {
-                name,
+                matrix: name,
                 len,
                 n_rows,
                 n_cols,
-                expected: match expected {
-                    Some(e) => e.to_string(),
-                    None => "more values than fit in memory".into(),
-                },
+                expected,
             });
         }
         if n_rows > u32::MAX as usize {
             return Err(MeanShiftError::TooLarge {
                 what: name,
-                detail: format!("{n_rows} rows; at most {} are supported", u32::MAX),
+                why: TooLarge::Rows {
+                    n_rows,
+                    max: u32::MAX as usize,
+                },
             });
         }
         let matrix = Self {
+            name,
             elements,
             n_rows,
             n_cols,
         };
-        matrix.check_finite(name)?;
+        matrix.check_finite()?;
         Ok(matrix)
     }
 
@@ -80,38 +82,57 @@ impl<'a> Matrix<'a> {
         Self::new(name, Elements::F32(data), n_rows, n_cols)
     }
 
-    fn check_finite(&self, name: &'static str) -> Result<()> {
+    fn check_finite(&self) -> Result<()> {
+        let name = self.name;
         let bad = match self.elements {
-            Elements::F64(d) => d
-                .iter()
-                .position(|v| !v.is_finite())
-                .map(|i| (i, d[i].is_nan())),
+            Elements::F64(d) => d.iter().position(|v| !v.is_finite()).map(|i| (i, d[i])),
             Elements::F32(d) => d
                 .iter()
                 .position(|v| !v.is_finite())
-                .map(|i| (i, d[i].is_nan())),
+                .map(|i| (i, f64::from(d[i]))),
         };
         match bad {
             None => Ok(()),
-            Some((i, is_nan)) => Err(MeanShiftError::NonFinite {
-                name,
-                what: if is_nan { "NaN" } else { "infinity" },
+            Some((i, value)) => Err(MeanShiftError::NonFinite {
+                matrix: name,
+                value,
                 row: i / self.n_cols,
-                col: i % self.n_cols,
+                column: i % self.n_cols,
             }),
         }
     }
 
-    /// Fails with scikit-learn's "Found array with 0 sample(s)" message when empty.
-    pub fn require_non_empty(&self, by: &'static str) -> Result<()> {
+    /// Fails with scikit-learn's "Found array with 0 sample(s)" (or "0 feature(s)")
+    /// error when there is no row or no column; `by` names the estimator requiring data.
+    pub fn require_non_empty(&self, by: Option<&'static str>) -> Result<()> {
         if self.n_rows == 0 || self.n_cols == 0 {
             return Err(MeanShiftError::Empty {
+                matrix: self.name,
                 n_rows: self.n_rows,
                 n_cols: self.n_cols,
                 by,
             });
         }
         Ok(())
+    }
+
+    /// One entry of a shape given as a number (a JavaScript caller's): a whole
+    /// number ≥ 0 that a JavaScript number holds exactly.
+    pub fn dimension(matrix: &'static str, axis: usize, value: f64) -> Result<usize> {
+        if value.fract() == 0.0 && (0.0..=crate::params::MAX_SAFE_INTEGER).contains(&value) {
+            Ok(value as usize)
+        } else {
+            Err(MeanShiftError::Dimension {
+                matrix,
+                axis,
+                got: value,
+            })
+        }
+    }
+
+    /// The matrix's identifier in messages (`X`, `seeds`).
+    pub fn name(&self) -> &'static str {
+        self.name
     }
 
     pub fn n_rows(&self) -> usize {

@@ -1,7 +1,8 @@
 //! `get_bin_seeds`: one seed per grid cell that holds enough points.
 
-use crate::error::{MeanShiftError, Result};
+use crate::error::Result;
 use crate::matrix::Matrix;
+use crate::params::get_bin_seeds as rules;
 use std::collections::HashMap;
 
 /// The outcome of [`get_bin_seeds`].
@@ -36,14 +37,9 @@ pub fn get_bin_seeds(
     min_bin_freq: usize,
     precision: SeedPrecision,
 ) -> Result<BinSeeds> {
-    if !(bin_size.is_finite() && bin_size >= 0.0) {
-        return Err(MeanShiftError::Parameter {
-            name: "binSize",
-            rule: "of getBinSeeds must be a finite float >= 0",
-            got: bin_size.to_string(),
-        });
-    }
-    x.require_non_empty("")?;
+    rules::BIN_SIZE.check(bin_size)?;
+    rules::MIN_BIN_FREQ.count_of(min_bin_freq)?;
+    x.require_non_empty(None)?;
     let points = x.to_f64()?;
     if bin_size == 0.0 {
         return Ok(BinSeeds {

@@ -1,23 +1,27 @@
 //! Thread control: `n_jobs` in scikit-learn's sense, served by reused rayon pools.
 
 use crate::error::{MeanShiftError, Result};
+use crate::params::mean_shift::N_JOBS;
 use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-/// Resolves `n_jobs` like joblib: `None` or `-1` → all cores, `k > 0` → `k`,
-/// `k < -1` → `cores + 1 + k` (at least 1). `0` is an error.
+/// The most threads one computation uses: a larger `n_jobs` is served with this many
+/// (joblib accepts any count; threads beyond the cores only cost memory).
+pub const MAX_THREADS: usize = 1024;
+
+/// Resolves `n_jobs` like joblib: `None` or `-1` → all cores, `k > 0` → `k` (at most
+/// [`MAX_THREADS`]), `k < -1` → `cores + 1 + k` (at least 1). `0` breaks the rule
+/// [`crate::params::mean_shift::N_JOBS`].
 pub fn resolve_threads(n_jobs: Option<i64>) -> Result<usize> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     match n_jobs {
         None | Some(-1) => Ok(cores),
-        Some(0) => Err(MeanShiftError::Parameter {
-            name: "nJobs",
-            rule: "must be a non-zero integer or null (null and -1 use all cores)",
-            got: "0".into(),
-        }),
-        Some(k) if k > 0 => Ok(usize::try_from(k).unwrap_or(usize::MAX).min(1024)),
-        Some(k) => Ok((cores as i64 + 1 + k).max(1) as usize),
+        Some(k) if k > 0 => Ok(usize::try_from(k).unwrap_or(usize::MAX).min(MAX_THREADS)),
+        Some(k) => {
+            N_JOBS.integer(k as f64)?;
+            Ok((cores as i64 + 1 + k).max(1) as usize)
+        }
     }
 }
 

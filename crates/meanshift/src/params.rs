@@ -1,0 +1,416 @@
+//! Every rule about a parameter's value, written once (scikit-learn's
+//! `_parameter_constraints`): the core checks its own options with these, the
+//! Node binding converts JavaScript numbers with them, and messages are
+//! generated from them. Names are the core's (scikit-learn's) snake_case
+//! identifiers; a caller renders them in its own terms (see [`Terms`]).
+
+use crate::error::{Got, MeanShiftError, Result};
+
+/// One end of an interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    Closed(f64),
+    Open(f64),
+    Unbounded,
+}
+
+/// What values a parameter accepts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Constraint {
+    /// A real number in the interval (NaN never is).
+    Real { low: Bound, high: Bound },
+    /// A whole number in the interval.
+    Integer { low: Bound, high: Bound },
+    /// A whole number other than 0 (joblib's `n_jobs`), at most 2^53 in size.
+    NonZeroInteger,
+    /// A rule that is no interval, in words.
+    Described(&'static str),
+}
+
+/// A parameter and its constraint.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    /// The entry point the parameter belongs to (`MeanShift`, `estimate_bandwidth`).
+    pub owner: &'static str,
+    /// The core's identifier, e.g. `min_bin_freq`.
+    pub name: &'static str,
+    pub constraint: Constraint,
+    /// `None` is accepted too, and means the default.
+    pub optional: bool,
+    /// What the caller should know besides the range, appended to the message.
+    pub note: Option<&'static str>,
+}
+
+/// The largest whole number a JavaScript number (an `f64`) holds exactly.
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+const fn rule(owner: &'static str, name: &'static str, constraint: Constraint) -> Rule {
+    Rule {
+        owner,
+        name,
+        constraint,
+        optional: false,
+        note: None,
+    }
+}
+
+const fn int(low: i64, high: Option<u64>) -> Constraint {
+    Constraint::Integer {
+        low: Bound::Closed(low as f64),
+        high: match high {
+            Some(h) => Bound::Closed(h as f64),
+            None => Bound::Unbounded,
+        },
+    }
+}
+
+/// `MeanShift`'s parameters.
+pub mod mean_shift {
+    use super::*;
+    const OWNER: &str = "MeanShift";
+    pub const BANDWIDTH: Rule = Rule {
+        optional: true,
+        ..rule(
+            OWNER,
+            "bandwidth",
+            Constraint::Real {
+                low: Bound::Open(0.0),
+                high: Bound::Open(f64::INFINITY),
+            },
+        )
+    };
+    pub const MIN_BIN_FREQ: Rule = rule(OWNER, "min_bin_freq", int(1, None));
+    /// `n_iter_` is reported as a 32-bit count.
+    pub const MAX_ITER: Rule = rule(OWNER, "max_iter", int(0, Some(u32::MAX as u64)));
+    /// Threads, joblib's convention (see [`crate::resolve_threads`], which caps them).
+    pub const N_JOBS: Rule = Rule {
+        optional: true,
+        note: Some("{none} and -1 use all cores"),
+        ..rule(OWNER, "n_jobs", Constraint::NonZeroInteger)
+    };
+    pub const SEEDS: Rule = Rule {
+        optional: true,
+        ..rule(
+            OWNER,
+            "seeds",
+            Constraint::Described("have at least one row"),
+        )
+    };
+}
+
+/// `estimate_bandwidth`'s parameters.
+pub mod estimate_bandwidth {
+    use super::*;
+    const OWNER: &str = "estimate_bandwidth";
+    pub const QUANTILE: Rule = rule(
+        OWNER,
+        "quantile",
+        Constraint::Real {
+            low: Bound::Closed(0.0),
+            high: Bound::Closed(1.0),
+        },
+    );
+    pub const N_SAMPLES: Rule = Rule {
+        optional: true,
+        ..rule(OWNER, "n_samples", int(1, None))
+    };
+    /// A seed of NumPy's legacy `RandomState` (32 bits).
+    pub const RANDOM_STATE: Rule = rule(OWNER, "random_state", int(0, Some(u32::MAX as u64)));
+    pub const N_JOBS: Rule = Rule {
+        owner: OWNER,
+        ..super::mean_shift::N_JOBS
+    };
+}
+
+/// `get_bin_seeds`'s parameters.
+pub mod get_bin_seeds {
+    use super::*;
+    const OWNER: &str = "get_bin_seeds";
+    pub const BIN_SIZE: Rule = rule(
+        OWNER,
+        "bin_size",
+        Constraint::Real {
+            low: Bound::Closed(0.0),
+            high: Bound::Open(f64::INFINITY),
+        },
+    );
+    pub const MIN_BIN_FREQ: Rule = Rule {
+        owner: OWNER,
+        ..super::mean_shift::MIN_BIN_FREQ
+    };
+}
+
+/// `make_blobs`'s parameters.
+pub mod make_blobs {
+    use super::*;
+    const OWNER: &str = "make_blobs";
+    pub const N_SAMPLES: Rule = rule(OWNER, "n_samples", int(0, None));
+    pub const N_FEATURES: Rule = rule(OWNER, "n_features", int(1, None));
+    /// A count of random centres (explicit centres are a matrix).
+    pub const CENTERS: Rule = rule(OWNER, "centers", int(1, None));
+    pub const CLUSTER_STD: Rule = rule(
+        OWNER,
+        "cluster_std",
+        Constraint::Real {
+            low: Bound::Closed(0.0),
+            high: Bound::Open(f64::INFINITY),
+        },
+    );
+    pub const CENTER_BOX: Rule = rule(
+        OWNER,
+        "center_box",
+        Constraint::Described("two finite numbers [low, high] with low <= high"),
+    );
+    pub const RANDOM_STATE: Rule = Rule {
+        owner: OWNER,
+        ..super::estimate_bandwidth::RANDOM_STATE
+    };
+}
+
+/// The entry points whose parameters have rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryPoint {
+    MeanShift,
+    EstimateBandwidth,
+    GetBinSeeds,
+    MakeBlobs,
+}
+
+/// Every rule of an entry point, for callers that look rules up by name.
+pub fn rules_of(entry: EntryPoint) -> &'static [Rule] {
+    match entry {
+        EntryPoint::MeanShift => &[
+            mean_shift::BANDWIDTH,
+            mean_shift::SEEDS,
+            mean_shift::MIN_BIN_FREQ,
+            mean_shift::MAX_ITER,
+            mean_shift::N_JOBS,
+        ],
+        EntryPoint::EstimateBandwidth => &[
+            estimate_bandwidth::QUANTILE,
+            estimate_bandwidth::N_SAMPLES,
+            estimate_bandwidth::RANDOM_STATE,
+            estimate_bandwidth::N_JOBS,
+        ],
+        EntryPoint::GetBinSeeds => &[get_bin_seeds::BIN_SIZE, get_bin_seeds::MIN_BIN_FREQ],
+        EntryPoint::MakeBlobs => &[
+            make_blobs::N_SAMPLES,
+            make_blobs::N_FEATURES,
+            make_blobs::CENTERS,
+            make_blobs::CLUSTER_STD,
+            make_blobs::CENTER_BOX,
+            make_blobs::RANDOM_STATE,
+        ],
+    }
+}
+
+/// How a caller writes the core's identifiers and values in messages.
+pub trait Terms {
+    /// An identifier (`min_bin_freq`, `X`, `make_blobs`) as the caller spells it.
+    fn name(&self, identifier: &str) -> String;
+    /// The word for an absent value (`None` in Python).
+    fn none(&self) -> &'static str;
+    /// A number as the caller's language prints it.
+    fn number(&self, value: f64) -> String;
+}
+
+/// scikit-learn's terms: snake_case, `None`, Python's `inf`/`nan`.
+pub struct PythonTerms;
+
+impl Terms for PythonTerms {
+    fn name(&self, identifier: &str) -> String {
+        identifier.to_string()
+    }
+
+    fn none(&self) -> &'static str {
+        "None"
+    }
+
+    fn number(&self, value: f64) -> String {
+        if value.is_nan() {
+            "nan".into()
+        } else {
+            plain_number(value, "inf")
+        }
+    }
+}
+
+/// `value` without a fraction when it is whole, `infinity` for ±∞.
+pub fn plain_number(value: f64, infinity: &str) -> String {
+    if value.is_infinite() {
+        format!("{}{infinity}", if value < 0.0 { "-" } else { "" })
+    } else if value.fract() == 0.0 && value.abs() < 1e21 {
+        format!("{value:.0}")
+    } else {
+        value.to_string()
+    }
+}
+
+fn interval(kind: &str, low: Bound, high: Bound, real: bool) -> String {
+    let show = |v: f64| {
+        if v.is_infinite() {
+            "inf".to_string()
+        } else if real {
+            format!("{v:?}")
+        } else {
+            format!("{v:.0}")
+        }
+    };
+    let (open, low) = match low {
+        Bound::Closed(v) => ('[', show(v)),
+        Bound::Open(v) => ('(', show(v)),
+        Bound::Unbounded => ('(', "-inf".into()),
+    };
+    let (close, high) = match high {
+        Bound::Closed(v) => (']', show(v)),
+        Bound::Open(v) => (')', show(v)),
+        Bound::Unbounded => (')', "inf".into()),
+    };
+    format!("{kind} in the range {open}{low}, {high}{close}")
+}
+
+impl Rule {
+    /// What the parameter must be, e.g. `a float in the range (0.0, inf) or None`.
+    pub fn describe(&self, terms: &dyn Terms) -> String {
+        let mut text = match self.constraint {
+            Constraint::Real { low, high } => interval("a float", low, high, true),
+            Constraint::Integer { low, high } => interval("an int", low, high, false),
+            Constraint::NonZeroInteger => "a non-zero int".into(),
+            Constraint::Described(words) => words.into(),
+        };
+        if self.optional {
+            text.push_str(&format!(" or {}", terms.none()));
+        }
+        if let Some(note) = self.note {
+            text.push_str(&format!(" ({})", note.replace("{none}", terms.none())));
+        }
+        text
+    }
+
+    fn error(&'static self, got: Got) -> MeanShiftError {
+        MeanShiftError::InvalidParameter { rule: self, got }
+    }
+
+    /// Whether `value` lies in the rule's interval (whole-number rules aside).
+    fn within(&self, value: f64) -> bool {
+        let inside = |low: Bound, high: Bound| {
+            let above = match low {
+                Bound::Closed(l) => value >= l,
+                Bound::Open(l) => value > l,
+                Bound::Unbounded => !value.is_nan(),
+            };
+            let below = match high {
+                Bound::Closed(h) => value <= h,
+                Bound::Open(h) => value < h,
+                Bound::Unbounded => !value.is_nan(),
+            };
+            above && below
+        };
+        match self.constraint {
+            Constraint::Real { low, high } | Constraint::Integer { low, high } => inside(low, high),
+            Constraint::NonZeroInteger => value != 0.0,
+            Constraint::Described(_) => true,
+        }
+    }
+
+    /// `value` when it satisfies the rule, else [`MeanShiftError::InvalidParameter`].
+    /// Whole-number rules also require a value a JavaScript number holds exactly.
+    pub fn check(&'static self, value: f64) -> Result<f64> {
+        let whole = value.fract() == 0.0 && value.abs() <= MAX_SAFE_INTEGER;
+        let integral = matches!(
+            self.constraint,
+            Constraint::Integer { .. } | Constraint::NonZeroInteger
+        );
+        if self.within(value) && (whole || !integral) {
+            Ok(value)
+        } else {
+            Err(self.error(Got::Number(value)))
+        }
+    }
+
+    /// A count (a whole number ≥ 0) that satisfies the rule.
+    pub fn count(&'static self, value: f64) -> Result<usize> {
+        let value = self.check(value)?;
+        if value < 0.0 {
+            return Err(self.error(Got::Number(value)));
+        }
+        usize::try_from(value as u64).map_err(|_| self.error(Got::Number(value)))
+    }
+
+    /// A count the caller already has as an integer, of any size, against the interval.
+    pub fn count_of(&'static self, value: usize) -> Result<usize> {
+        if self.within(value as f64) {
+            Ok(value)
+        } else {
+            Err(self.error(Got::Number(value as f64)))
+        }
+    }
+
+    /// A signed whole number that satisfies the rule.
+    pub fn integer(&'static self, value: f64) -> Result<i64> {
+        Ok(self.check(value)? as i64)
+    }
+
+    /// The rule broken by something that is not a number (`got` in the caller's words).
+    pub fn broken_by(&'static self, got: String) -> MeanShiftError {
+        self.error(Got::Text(got))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_follow_scikit_learn() {
+        let t = &PythonTerms;
+        assert_eq!(
+            mean_shift::BANDWIDTH.describe(t),
+            "a float in the range (0.0, inf) or None"
+        );
+        assert_eq!(
+            mean_shift::MAX_ITER.describe(t),
+            "an int in the range [0, 4294967295]"
+        );
+        assert_eq!(
+            mean_shift::MIN_BIN_FREQ.describe(t),
+            "an int in the range [1, inf)"
+        );
+        assert_eq!(
+            mean_shift::N_JOBS.describe(t),
+            "a non-zero int or None (None and -1 use all cores)"
+        );
+        assert_eq!(
+            estimate_bandwidth::QUANTILE.describe(t),
+            "a float in the range [0.0, 1.0]"
+        );
+    }
+
+    #[test]
+    fn checks_follow_the_intervals() {
+        assert!(mean_shift::BANDWIDTH.check(0.0).is_err());
+        assert!(mean_shift::BANDWIDTH.check(f64::INFINITY).is_err());
+        assert!(mean_shift::BANDWIDTH.check(f64::NAN).is_err());
+        assert_eq!(mean_shift::BANDWIDTH.check(1e-300).unwrap(), 1e-300);
+        assert!(mean_shift::MAX_ITER.count(4_294_967_296.0).is_err());
+        assert_eq!(mean_shift::MAX_ITER.count(0.0).unwrap(), 0);
+        assert!(mean_shift::MIN_BIN_FREQ.count(1.5).is_err());
+        assert!(mean_shift::N_JOBS.integer(0.0).is_err());
+        assert_eq!(mean_shift::N_JOBS.integer(-3.0).unwrap(), -3);
+        assert!(mean_shift::N_JOBS.integer(1e300).is_err());
+        assert!(estimate_bandwidth::QUANTILE
+            .check(1.0 + f64::EPSILON)
+            .is_err());
+        assert!(get_bin_seeds::BIN_SIZE.check(0.0).is_ok());
+    }
+
+    #[test]
+    fn the_error_names_the_rule_and_the_value() {
+        let error = mean_shift::BANDWIDTH.check(-1.0).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "The 'bandwidth' parameter of MeanShift must be a float in the range (0.0, inf) or None. Got -1 instead."
+        );
+        assert_eq!(error.parameter(), Some("bandwidth"));
+    }
+}
