@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.TaskControl = nativeBinding.TaskControl
+module.exports.checkFitOptions = nativeBinding.checkFitOptions
 module.exports.estimateBandwidth = nativeBinding.estimateBandwidth
 module.exports.estimateBandwidthAsync = nativeBinding.estimateBandwidthAsync
 module.exports.fit = nativeBinding.fit
@@ -843,3 +844,4 @@ module.exports.fitAsync = nativeBinding.fitAsync
 module.exports.getBinSeeds = nativeBinding.getBinSeeds
 module.exports.makeBlobs = nativeBinding.makeBlobs
 module.exports.predict = nativeBinding.predict
+module.exports.throwParameterTypeError = nativeBinding.throwParameterTypeError

@@ -13,28 +13,28 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class TaskControl {
   constructor()
   /**
-   * Asks the task to stop: the core checks before every seed (and every row of
-   * a bandwidth estimate), and the promise then rejects with status `Cancelled`.
+   * Asks the call to stop: a queued call is removed and rejects at once; a running one
+   * stops at the core's next check and then rejects. The rejection has code `ABORT_ERR`.
    */
   abort(): void
-  /** Seeds whose climb has finished (never decreases). */
+  /** Work done so far, in the core's units (see `meanshift::Observer`); never decreases. */
   get done(): number
-  /** Seeds in all; 0 until the first seed has finished. */
+  /** The work in all; 0 until the core first reports. */
   get total(): number
 }
 
-export declare function estimateBandwidth(data: Data, nRows: number, nCols: number, quantile: number, nSamples: number | undefined | null, randomState: number, nJobsOption?: number | undefined | null): number
+/** Checks `fit`'s options against the core's rules without fitting (`MeanShift.fromJSON`). */
+export declare function checkFitOptions(options: NativeFitOptions): void
 
-/** `estimateBandwidth` off the JavaScript thread; `null` when no slot is free. */
-export declare function estimateBandwidthAsync(data: Data, nRows: number, nCols: number, quantile: number, nSamples: number | undefined | null, randomState: number, nJobsOption: number | undefined | null, control: TaskControl): Promise<number> | null
+export declare function estimateBandwidth(data: Data, nRows: number, nCols: number, quantile: number, nSamples: number | undefined | null, randomState: number, nJobs?: number | undefined | null): number
+
+/** `estimateBandwidth` off the JavaScript thread. */
+export declare function estimateBandwidthAsync(data: Data, nRows: number, nCols: number, quantile: number, nSamples: number | undefined | null, randomState: number, nJobs: number | undefined | null, control: TaskControl): Promise<number>
 
 export declare function fit(data: Data, nRows: number, nCols: number, options: NativeFitOptions): NativeFit
 
-/**
- * `fit` off the JavaScript thread. Returns `null` (and copies nothing) when the
- * process already runs its maximum of tasks: the caller retries later.
- */
-export declare function fitAsync(data: Data, nRows: number, nCols: number, options: NativeFitOptions, control: TaskControl): Promise<NativeFit> | null
+/** `fit` off the JavaScript thread: the same result, bit for bit. */
+export declare function fitAsync(data: Data, nRows: number, nCols: number, options: NativeFitOptions, control: TaskControl): Promise<NativeFit>
 
 export declare function getBinSeeds(data: Data, nRows: number, nCols: number, binSize: number, minBinFreq: number): NativeBinSeeds
 
@@ -61,6 +61,7 @@ export interface NativeBlobsOptions {
   centers?: Float64Array
   centersRows?: number
   clusterStd: Array<number>
+  /** `[low, high]` (the TypeScript layer checks there are two numbers). */
   centerBox: Array<number>
   shuffle: boolean
   randomState: number
@@ -77,7 +78,7 @@ export interface NativeFit {
   warnings: Array<string>
 }
 
-/** Options of `fit`, already defaulted by the TypeScript layer. */
+/** Options of `fit`, defaults filled in by the TypeScript layer. */
 export interface NativeFitOptions {
   bandwidth?: number
   /** Row-major seeds and their row count. */
@@ -90,4 +91,11 @@ export interface NativeFitOptions {
   nJobs?: number
 }
 
-export declare function predict(data: Data, nRows: number, nCols: number, centers: Float64Array, nJobsOption?: number | undefined | null): Int32Array
+export declare function predict(data: Data, nRows: number, nCols: number, centers: Float64Array, nFeatures: number, nJobs?: number | undefined | null): Int32Array
+
+/**
+ * Throws the TypeError for `parameter` of `owner` given a value of the wrong JavaScript
+ * type (`got` describes it), worded from the core's rule for the parameter: the TypeScript
+ * layer sees the type, the core owns the rule.
+ */
+export declare function throwParameterTypeError(owner: string, parameter: string, got: string): never

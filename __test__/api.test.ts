@@ -157,13 +157,13 @@ describe('bad input gets a clear error', () => {
     ['predict width', () => new MeanShift({ bandwidth: 1 }).fit(X).predict([[1, 2, 3]]), RangeError, 'X has 3 features, but MeanShift is expecting 2 features as input.'],
     ['predict NaN', () => new MeanShift({ bandwidth: 1 }).fit(X).predict([[1, NaN]]), RangeError, 'Input X contains NaN (row 0, column 1).'],
     ['quantile > 1', () => estimateBandwidth(X, { quantile: 2 }), RangeError, "The 'quantile' parameter of estimateBandwidth must be a float in the range [0.0, 1.0]. Got 2 instead."],
-    ['nSamples 0', () => estimateBandwidth(X, { nSamples: 0 }), RangeError, "The 'nSamples' parameter of estimateBandwidth must be an int in the range [1, inf). Got 0 instead."],
+    ['nSamples 0', () => estimateBandwidth(X, { nSamples: 0 }), RangeError, "The 'nSamples' parameter of estimateBandwidth must be an int in the range [1, inf) or null. Got 0 instead."],
     ['randomState negative', () => estimateBandwidth(X, { randomState: -1 }), RangeError, "'randomState' parameter of estimateBandwidth must be an int in the range [0, 4294967295]"],
     ['estimateBandwidth empty', () => estimateBandwidth([]), RangeError, 'Found array with 0 sample(s)'],
     ['binSize negative', () => getBinSeeds(X, -1), RangeError, "The 'binSize' parameter of getBinSeeds must be a float in the range [0.0, inf). Got -1 instead."],
     ['makeBlobs centers 0', () => makeBlobs({ centers: 0 }), RangeError, "The 'centers' parameter of makeBlobs must be an int in the range [1, inf)"],
     ['makeBlobs clusterStd per centre', () => makeBlobs({ centers: 3, clusterStd: [1, 2] }), RangeError, "The 'clusterStd' parameter of makeBlobs must be a number or have one value per centre"],
-    ['makeBlobs negative std', () => makeBlobs({ clusterStd: -1 }), RangeError, "The 'clusterStd' parameter of makeBlobs must be finite and >= 0"],
+    ['makeBlobs negative std', () => makeBlobs({ clusterStd: -1 }), RangeError, "The 'clusterStd' parameter of makeBlobs must be a float in the range [0.0, inf). Got -1 instead."],
     ['makeBlobs unknown option', () => makeBlobs({ samples: 3 } as object), TypeError, "Unknown option 'samples' for makeBlobs."],
   ];
   for (const [name, run, type, message] of cases) {

@@ -1,20 +1,17 @@
-// The async plumbing shared by fitAsync, meanShiftAsync and estimateBandwidthAsync.
-//
-// The native side (src/tasks.rs) copies the input, computes on a libuv thread that hands the work to
-// a rayon pool of its own, and admits a task only while the running ones leave it room (at most half
-// of libuv's threadpool, and no more threads than cores; a task alone always starts). A call that
-// cannot start yet returns null and waits here, in a FIFO queue per JavaScript thread, where an abort
-// removes it at once. A running task is stopped through its TaskControl: the core checks the abort
-// flag before every seed, so the promise rejects as soon as the seeds in flight are done.
+// The JavaScript half of the async calls (fitAsync, meanShiftAsync, estimateBandwidthAsync): the
+// AbortSignal wiring and progress. Everything else is the binding's (src/async_tasks.rs): it copies
+// the input, queues the call in one process-wide queue, starts it on a thread pool of its own when
+// the cores allow (no libuv thread is held, nothing polls), settles the promise, and aborts the calls
+// of a Worker or process that is torn down.
 //
 // Progress is a counter the core keeps in the TaskControl, read by a timer on this thread
 // (PROGRESS_MS): no call ever crosses threads into JavaScript, the rate is capped by construction,
 // and every onProgress call happens on this thread before the promise settles.
 import type { TaskControl } from '../loader.cjs';
-import { AbortError, describe, fromNative } from './errors.js';
 import { addon } from './binding.js';
+import { AbortError, describe, typeError } from './errors.js';
 
-/** Seeds whose climb has finished, of all seeds. */
+/** Work done of the total, in the core's units of work (see {@link AsyncOptions.onProgress}). */
 export interface Progress {
   readonly done: number;
   readonly total: number;
@@ -25,7 +22,7 @@ export interface AsyncOptions {
   /** Aborts the call: the promise rejects with an {@link AbortError}. */
   signal?: AbortSignal | null;
   /**
-   * Seeds finished of total: non-decreasing, at most 20 calls a second, a last call with
+   * Work done of total: non-decreasing, at most 20 calls a second, a last call with
    * `done === total` when the fit succeeds; never called after the promise settles.
    */
   onProgress?: ((progress: Progress) => void) | null;
@@ -33,46 +30,6 @@ export interface AsyncOptions {
 
 /** At most 1000 / 50 = 20 progress calls a second. */
 const PROGRESS_MS = 50;
-/** How often a call waiting for room (taken by other JavaScript threads) tries again. */
-const RETRY_MS = 5;
-
-interface Job {
-  start(): boolean;
-}
-
-const queue: Job[] = [];
-let retry: ReturnType<typeof setTimeout> | undefined;
-
-/**
- * The controls of this thread's running tasks, aborted on `process.exit()`: in a Worker, Node
- * waits for in-flight native work before it tears the thread down. (`worker.terminate()` runs
- * no JavaScript in the Worker, so it waits for the running fits to end: abort them first.)
- */
-const running = new Set<TaskControl>();
-let exitHook = false;
-function abortAllOnExit(control: TaskControl): void {
-  running.add(control);
-  if (exitHook) return;
-  exitHook = true;
-  process.once('exit', () => {
-    for (const c of running) c.abort();
-  });
-}
-
-/** Starts queued calls, first come first served, while the native side admits them. */
-function pump(): void {
-  while (queue.length > 0) {
-    if (!queue[0]!.start()) {
-      // Room is made by a task of this thread (its completion pumps again) or of another one.
-      retry ??= setTimeout(() => {
-        retry = undefined;
-        pump();
-      }, RETRY_MS);
-      return;
-    }
-    queue.shift();
-  }
-}
 
 function abortError(signal: AbortSignal): AbortError {
   return signal.reason === undefined ? new AbortError() : new AbortError(undefined, { cause: signal.reason });
@@ -85,89 +42,72 @@ export function checkAsyncOptions(owner: string, signal: unknown, onProgress: un
     signal !== null &&
     !(typeof signal === 'object' && typeof (signal as AbortSignal).aborted === 'boolean' && typeof (signal as AbortSignal).addEventListener === 'function')
   ) {
-    throw new TypeError(`The 'signal' option of ${owner} must be an AbortSignal. Got ${describe(signal)} instead.`);
+    throw typeError(`The 'signal' option of ${owner} must be an AbortSignal. Got ${describe(signal)} instead.`, { parameter: 'signal' });
   }
   if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') {
-    throw new TypeError(`The 'onProgress' option of ${owner} must be a function. Got ${describe(onProgress)} instead.`);
+    throw typeError(`The 'onProgress' option of ${owner} must be a function. Got ${describe(onProgress)} instead.`, { parameter: 'onProgress' });
   }
   return { signal: signal as AbortSignal | null | undefined, onProgress: onProgress as AsyncOptions['onProgress'] };
 }
 
 /**
- * Runs a native async call: `start` asks the native side to begin the work and returns its
- * promise, or null when it cannot start yet. Options must have been checked.
+ * Runs a native async call: `start` hands the work to the binding and returns its promise.
+ * Options must have been checked.
  */
-export function runTask<T>(start: (control: TaskControl) => Promise<T> | null, options: AsyncOptions): Promise<T> {
+export function runTask<T>(start: (control: TaskControl) => Promise<T>, options: AsyncOptions): Promise<T> {
   const { signal, onProgress } = options;
   if (signal?.aborted) return Promise.reject(abortError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const control = new addon.TaskControl();
-    let state: 'queued' | 'running' | 'settled' = 'queued';
-    let timer: ReturnType<typeof setInterval> | undefined;
-    let reported = 0;
-    // An error thrown by onProgress: the work is stopped and the promise rejects with it.
-    let callbackError: { error: unknown } | undefined;
+  const control = new addon.TaskControl();
+  let reported = 0;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  // An error thrown by onProgress: the work is stopped and the promise rejects with it.
+  let callbackError: { error: unknown } | undefined;
 
-    const report = (done: number, total: number): void => {
-      if (callbackError || signal?.aborted || total === 0 || done <= reported) return;
-      reported = done;
-      try {
-        onProgress?.({ done, total });
-      } catch (error) {
-        callbackError = { error };
-        stopProgress();
-        control.abort();
-      }
-    };
-    const stopProgress = (): void => {
-      if (timer !== undefined) clearInterval(timer);
-      timer = undefined;
-    };
-    const settle = (outcome: () => void): void => {
-      state = 'settled';
-      stopProgress();
-      signal?.removeEventListener('abort', onAbort);
-      outcome();
-    };
-    const onAbort = (): void => {
+  const report = (done: number, total: number): void => {
+    if (callbackError || signal?.aborted || total === 0 || done <= reported) return;
+    reported = done;
+    try {
+      onProgress?.({ done, total });
+    } catch (error) {
+      callbackError = { error };
       stopProgress();
       control.abort();
-      if (state === 'queued') {
-        queue.splice(queue.indexOf(job), 1);
-        settle(() => reject(abortError(signal!)));
-      }
-    };
-    const finish = (outcome: { value: T } | { error: unknown }): void => {
-      running.delete(control);
-      if ('value' in outcome && onProgress) report(control.total, control.total);
-      if (callbackError) settle(() => reject(callbackError!.error));
-      else if (signal?.aborted) settle(() => reject(abortError(signal)));
-      else if ('value' in outcome) settle(() => resolve(outcome.value));
-      else settle(() => reject(fromNative(outcome.error)));
-      pump();
-    };
-    const job: Job = {
-      start() {
-        let promise: Promise<T> | null;
-        try {
-          promise = start(control);
-        } catch (error) {
-          settle(() => reject(fromNative(error)));
-          return true;
-        }
-        if (promise === null) return false;
-        state = 'running';
-        abortAllOnExit(control);
-        if (onProgress) timer = setInterval(() => report(control.done, control.total), PROGRESS_MS);
-        promise.then(
-          (value) => finish({ value }),
-          (error: unknown) => finish({ error }),
-        );
-        return true;
-      },
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    queue.push(job);
-    if (queue.length === 1) pump();
-  });
+    }
+  };
+  const stopProgress = (): void => {
+    if (timer !== undefined) clearInterval(timer);
+    timer = undefined;
+  };
+  const onAbort = (): void => {
+    stopProgress();
+    control.abort();
+  };
+
+  let promise: Promise<T>;
+  try {
+    promise = start(control);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (onProgress) timer = setInterval(() => report(control.done, control.total), PROGRESS_MS);
+  const settled = (): void => {
+    stopProgress();
+    signal?.removeEventListener('abort', onAbort);
+  };
+  return promise.then(
+    (value) => {
+      if (onProgress && !callbackError && !signal?.aborted) report(control.total, control.total);
+      settled();
+      if (callbackError) throw callbackError.error;
+      if (signal?.aborted) throw abortError(signal);
+      return value;
+    },
+    (error: unknown) => {
+      settled();
+      if (callbackError) throw callbackError.error;
+      if (signal?.aborted) throw abortError(signal);
+      throw error;
+    },
+  );
 }

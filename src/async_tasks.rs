@@ -1,35 +1,36 @@
-//! The async twins (`fitAsync`, `estimateBandwidthAsync`): napi `AsyncTask`s whose
-//! `compute` runs on a libuv thread and hands the work to the core's rayon pool.
+//! The async calls (`fitAsync`, `estimateBandwidthAsync`) and their admission, in one place.
 //!
-//! - Inputs are copied into Rust-owned vectors before the task is queued, so the
-//!   caller may reuse or change its typed arrays as soon as the call returns.
-//! - A [`TaskControl`] shared with JavaScript carries the abort flag (polled by the
-//!   core before every seed) and the progress counters (read by a JS timer).
-//! - Admission ([`Slot`]), process-wide: a libuv thread sleeps in
-//!   `ThreadPool::install` for the whole computation, so at most half of libuv's
-//!   threadpool computes (32 concurrent fits must not hold all 4 threads that fs,
-//!   dns and crypto need), and the running tasks' threads never exceed the cores
-//!   (each runs on a rayon pool of its own, see `meanshift::with_threads`). When a
-//!   task cannot start the call returns `null`, copying nothing, and the
-//!   TypeScript layer keeps the request in its queue.
+//! - Inputs are copied into Rust-owned vectors before the call returns, so the caller may
+//!   reuse or change its typed arrays at once.
+//! - Admission: one process-wide FIFO queue. A call starts when the threads it asks for fit in
+//!   the cores that the running calls leave (a call alone always starts), on a rayon pool of its
+//!   own (`meanshift::spawn_with_threads`); the promise settles through a deferred. No libuv
+//!   thread is held and nothing polls: a call that ends starts the next ones.
+//! - A [`TaskControl`] shared with JavaScript carries the abort flag (polled by the core before
+//!   every seed or round) and the progress counters (read by a JS timer). Aborting a queued call
+//!   removes it and rejects it at once.
+//! - When a JavaScript environment is torn down (a Worker's `terminate()`, the process
+//!   exiting), a cleanup hook aborts that environment's queued and running calls, so the
+//!   teardown waits for no fit.
 
-use crate::{
-    bandwidth_on_threads, bandwidth_options, invalid, n_jobs, whole, Data, FitSettings, NativeFit,
-    NativeFitOptions,
-};
-use meanshift::{Elements, Matrix, MeanShiftFit, Observer};
+use crate::convert::{elements, matrix, Data, FitSettings, NativeFit, NativeFitOptions};
+use crate::js_error;
+use meanshift::{BandwidthOptions, Elements, MeanShiftError, MeanShiftFit, Observer};
 use napi::bindgen_prelude::*;
+use napi::JsDeferred;
 use napi_derive::napi;
+use std::collections::{HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-/// What a running task and JavaScript share.
-#[derive(Default)]
+/// What a call and JavaScript share.
 struct Shared {
     aborted: AtomicBool,
     done: AtomicUsize,
     total: AtomicUsize,
+    /// The JavaScript environment that made the call (its `napi_env`, as a number).
+    env: AtomicUsize,
 }
 
 impl Observer for Shared {
@@ -39,7 +40,7 @@ impl Observer for Shared {
 
     fn on_progress(&self, done: usize, total: usize) {
         self.total.store(total, Ordering::Relaxed);
-        // Seeds finish out of order across threads: keep the largest count.
+        // Reports arrive out of order across threads: keep the largest count.
         self.done.fetch_max(done, Ordering::Relaxed);
     }
 }
@@ -56,250 +57,372 @@ impl TaskControl {
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         Self {
-            shared: Arc::default(),
+            shared: Arc::new(Shared {
+                aborted: AtomicBool::new(false),
+                done: AtomicUsize::new(0),
+                total: AtomicUsize::new(0),
+                env: AtomicUsize::new(0),
+            }),
         }
     }
 
-    /// Asks the task to stop: the core checks before every seed (and every row of
-    /// a bandwidth estimate), and the promise then rejects with status `Cancelled`.
+    /// Asks the call to stop: a queued call is removed and rejects at once; a running one
+    /// stops at the core's next check and then rejects. The rejection has code `ABORT_ERR`.
     #[napi]
     pub fn abort(&self) {
         self.shared.aborted.store(true, Ordering::Relaxed);
+        let removed = {
+            let mut admission = admission();
+            let position = admission
+                .queue
+                .iter()
+                .position(|job| Arc::ptr_eq(&job.shared, &self.shared));
+            position.and_then(|p| admission.queue.remove(p))
+        };
+        if let Some(job) = removed {
+            job.work.reject(MeanShiftError::Aborted);
+        }
     }
 
-    /// Seeds whose climb has finished (never decreases).
+    /// Work done so far, in the core's units (see `meanshift::Observer`); never decreases.
     #[napi(getter)]
     pub fn done(&self) -> f64 {
         self.shared.done.load(Ordering::Relaxed) as f64
     }
 
-    /// Seeds in all; 0 until the first seed has finished.
+    /// The work in all; 0 until the core first reports.
     #[napi(getter)]
     pub fn total(&self) -> f64 {
         self.shared.total.load(Ordering::Relaxed) as f64
     }
 }
 
-/// Tasks computing now and the threads their pools hold.
-static BUDGET: Mutex<(usize, usize)> = Mutex::new((0, 0));
+/// A call's computation and its promise, type-erased for the queue.
+trait Work: Send {
+    /// Computes (on a pool thread) and settles the promise.
+    fn run(self: Box<Self>, observer: &Shared);
+    /// Settles the promise with `error` without computing (an abort while queued).
+    fn reject(self: Box<Self>, error: MeanShiftError);
+}
 
-fn budget() -> std::sync::MutexGuard<'static, (usize, usize)> {
-    BUDGET
+type Resolver<T> = Box<dyn FnOnce(Env) -> Result<T> + Send>;
+
+/// A call's computation, run on a pool thread with the call's shared state as observer.
+type Compute<R> = Box<dyn FnOnce(&Shared) -> meanshift::Result<R> + Send>;
+
+/// One call: `compute` produces the core's result, `finish` turns it into the JS value.
+struct Call<T: ToNapiValue + 'static, R: Send + 'static> {
+    compute: Compute<R>,
+    finish: fn(R) -> T,
+    deferred: JsDeferred<T, Resolver<T>>,
+    owner: &'static str,
+}
+
+/// What a computation ended with: the result, or a panic's message.
+type Outcome<R> = std::result::Result<meanshift::Result<R>, String>;
+
+impl<T: ToNapiValue + 'static, R: Send + 'static> Call<T, R> {
+    fn settle(
+        deferred: JsDeferred<T, Resolver<T>>,
+        outcome: Outcome<R>,
+        finish: fn(R) -> T,
+        owner: &'static str,
+    ) {
+        deferred.resolve(Box::new(move |env: Env| match outcome {
+            Ok(Ok(value)) => Ok(finish(value)),
+            Ok(Err(error)) => Err(js_error::from_core(&env, &error, Some(owner))),
+            Err(panic) => Err(js_error::internal(&env, &panic)),
+        }));
+    }
+}
+
+impl<T: ToNapiValue + 'static, R: Send + 'static> Work for Call<T, R> {
+    fn run(self: Box<Self>, observer: &Shared) {
+        let Call {
+            compute,
+            finish,
+            deferred,
+            owner,
+        } = *self;
+        // A panic must not unwind through the pool: it becomes the promise's rejection.
+        let outcome = catch_unwind(AssertUnwindSafe(|| compute(observer))).map_err(|panic| {
+            panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default()
+        });
+        Self::settle(deferred, outcome, finish, owner);
+    }
+
+    fn reject(self: Box<Self>, error: MeanShiftError) {
+        Self::settle(self.deferred, Ok(Err(error)), self.finish, self.owner);
+    }
+}
+
+struct Job {
+    threads: usize,
+    shared: Arc<Shared>,
+    work: Box<dyn Work>,
+}
+
+/// The queue, and the calls running now with the threads their pools hold.
+struct Admission {
+    queue: VecDeque<Job>,
+    running: Vec<Arc<Shared>>,
+    busy_threads: usize,
+}
+
+static ADMISSION: Mutex<Admission> = Mutex::new(Admission {
+    queue: VecDeque::new(),
+    running: Vec::new(),
+    busy_threads: 0,
+});
+
+fn admission() -> MutexGuard<'static, Admission> {
+    ADMISSION
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// At most half of libuv's threadpool (`UV_THREADPOOL_SIZE`, 4 by default) computes fits.
-fn max_running() -> usize {
-    static MAX: OnceLock<usize> = OnceLock::new();
-    *MAX.get_or_init(|| {
-        let pool = std::env::var("UV_THREADPOOL_SIZE")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n > 0)
-            .unwrap_or(4);
-        (pool / 2).max(1)
-    })
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// The right to compute with `threads` threads, released on drop.
-struct Slot {
-    threads: usize,
+/// Starts queued calls, first come first served, while their threads fit in the cores
+/// that the running calls leave (a call alone always starts).
+fn pump() {
+    loop {
+        let job = {
+            let mut admission = admission();
+            let Some(next) = admission.queue.front() else {
+                return;
+            };
+            let fits =
+                admission.running.is_empty() || admission.busy_threads + next.threads <= cores();
+            if !fits {
+                return;
+            }
+            let Some(job) = admission.queue.pop_front() else {
+                return;
+            };
+            admission.running.push(Arc::clone(&job.shared));
+            admission.busy_threads += job.threads;
+            job
+        };
+        start(job);
+    }
 }
 
-impl Slot {
-    /// A task starts when fewer than [`max_running`] run and its threads fit in
-    /// the cores left by the running ones (or nothing runs): concurrent fits
-    /// never ask for more threads than the machine has.
-    fn try_acquire(n_jobs: Option<i64>) -> Result<Option<Slot>> {
-        let threads = meanshift::resolve_threads(n_jobs).map_err(crate::to_js_error)?;
-        let cores = meanshift::resolve_threads(None).map_err(crate::to_js_error)?;
-        let mut budget = budget();
-        let (tasks, busy) = *budget;
-        if tasks >= max_running() || (tasks > 0 && busy + threads > cores) {
-            return Ok(None);
+/// Runs `job` on a pool of its own; when it ends, its room goes to the next calls.
+fn start(job: Job) {
+    let Job {
+        threads,
+        shared,
+        work,
+    } = job;
+    // The work moves into the pool; if no pool can be had it is rejected here.
+    let slot = Arc::new(Mutex::new(Some(work)));
+    let in_pool = Arc::clone(&slot);
+    let observer = Arc::clone(&shared);
+    let spawned = meanshift::spawn_with_threads(threads, move || {
+        let work = in_pool.lock().ok().and_then(|mut w| w.take());
+        if let Some(work) = work {
+            work.run(&observer);
         }
-        *budget = (tasks + 1, busy + threads);
-        Ok(Some(Slot { threads }))
+        finished(&observer, threads);
+    });
+    if let Err(error) = spawned {
+        let work = slot.lock().ok().and_then(|mut w| w.take());
+        if let Some(work) = work {
+            work.reject(error);
+        }
+        finished(&shared, threads);
     }
 }
 
-impl Drop for Slot {
-    fn drop(&mut self) {
-        let mut budget = budget();
-        budget.0 -= 1;
-        budget.1 -= self.threads;
+fn finished(shared: &Arc<Shared>, threads: usize) {
+    {
+        let mut admission = admission();
+        admission.running.retain(|s| !Arc::ptr_eq(s, shared));
+        admission.busy_threads -= threads;
     }
+    pump();
 }
 
-/// A copy of the caller's matrix, owned by the task.
+/// Queues a call made from `env`, registering `env`'s cleanup hook the first time.
+fn submit(env: &Env, threads: usize, shared: Arc<Shared>, work: Box<dyn Work>) -> Result<()> {
+    let env_key = env.raw() as usize;
+    shared.env.store(env_key, Ordering::Relaxed);
+    watch_teardown(env, env_key)?;
+    admission().queue.push_back(Job {
+        threads,
+        shared,
+        work,
+    });
+    pump();
+    Ok(())
+}
+
+/// Environments whose teardown aborts their calls.
+fn watched() -> MutexGuard<'static, HashSet<usize>> {
+    static WATCHED: OnceLock<Mutex<HashSet<usize>>> = OnceLock::new();
+    WATCHED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn watch_teardown(env: &Env, env_key: usize) -> Result<()> {
+    if !watched().insert(env_key) {
+        return Ok(());
+    }
+    env.add_env_cleanup_hook(env_key, |key| {
+        watched().remove(&key);
+        abort_calls_of(key);
+    })?;
+    Ok(())
+}
+
+/// Aborts the queued and running calls of a torn-down environment. Queued ones are dropped
+/// unsettled: their promises went with the environment.
+fn abort_calls_of(env_key: usize) {
+    let of_env = |shared: &Shared| shared.env.load(Ordering::Relaxed) == env_key;
+    let dropped: VecDeque<Job> = {
+        let mut admission = admission();
+        for shared in admission.running.iter().filter(|s| of_env(s)) {
+            shared.aborted.store(true, Ordering::Relaxed);
+        }
+        let (dropped, kept) = std::mem::take(&mut admission.queue)
+            .into_iter()
+            .partition(|job| of_env(&job.shared));
+        admission.queue = kept;
+        dropped
+    };
+    // Dropped outside the lock: a deferred's drop may call into napi.
+    drop(dropped);
+    pump();
+}
+
+/// A copy of `values` for an async call, or a TooLarge error when the memory for it cannot
+/// be had (an allocation failure would abort the process).
+fn copy_of<T: Copy>(name: &'static str, values: &[T]) -> meanshift::Result<Vec<T>> {
+    let mut copy = Vec::new();
+    copy.try_reserve_exact(values.len())
+        .map_err(|_| MeanShiftError::TooLarge {
+            what: name,
+            why: meanshift::TooLarge::Memory {
+                bytes: std::mem::size_of_val(values),
+            },
+        })?;
+    copy.extend_from_slice(values);
+    Ok(copy)
+}
+
+/// A copy of the caller's matrix, owned by the call.
 enum Owned {
     F64(Vec<f64>),
     F32(Vec<f32>),
 }
 
 impl Owned {
-    fn copy(data: &Data) -> Result<Self> {
-        Ok(match data {
-            Either::A(d) => Owned::F64(copy_of("X", d)?),
-            Either::B(d) => Owned::F32(copy_of("X", d)?),
+    fn copy(data: &Data) -> meanshift::Result<Self> {
+        Ok(match elements(data) {
+            Elements::F64(d) => Owned::F64(copy_of("X", d)?),
+            Elements::F32(d) => Owned::F32(copy_of("X", d)?),
         })
     }
 
-    fn matrix(&self, n_rows: usize, n_cols: usize) -> Result<Matrix<'_>> {
-        let elements = match self {
+    fn elements(&self) -> Elements<'_> {
+        match self {
             Owned::F64(d) => Elements::F64(d),
             Owned::F32(d) => Elements::F32(d),
-        };
-        Matrix::new("X", elements, n_rows, n_cols).map_err(crate::to_js_error)
+        }
     }
 }
 
-/// A copy of `values` for a task, or a RangeError when the memory for it cannot be had: an
-/// allocation failure would abort the process.
-fn copy_of<T: Copy>(name: &str, values: &[T]) -> Result<Vec<T>> {
-    let mut copy = Vec::new();
-    copy.try_reserve_exact(values.len()).map_err(|_| {
-        invalid(format!(
-            "{name} is too large: its copy for the async call ({} values) does not fit in memory.",
-            values.len()
-        ))
-    })?;
-    copy.extend_from_slice(values);
-    Ok(copy)
+/// Creates the promise, queues `compute` and returns the promise.
+fn queue_call<'env, T: ToNapiValue + 'static, R: Send + 'static>(
+    env: &'env Env,
+    control: &TaskControl,
+    threads: usize,
+    owner: &'static str,
+    compute: Compute<R>,
+    finish: fn(R) -> T,
+) -> Result<Object<'env>> {
+    let (deferred, promise) = env.create_deferred::<T, Resolver<T>>()?;
+    let call = Call {
+        compute,
+        finish,
+        deferred,
+        owner,
+    };
+    submit(env, threads, Arc::clone(&control.shared), Box::new(call))?;
+    Ok(promise)
 }
 
-/// Runs `work`, turning a panic into an error: `compute` runs on a libuv thread
-/// where an unwinding panic would abort the process.
-fn guarded<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|panic| {
-        let detail = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        Err(Error::new(
-            Status::GenericFailure,
-            format!("fast-meanshift: internal error (panic) {detail}"),
-        ))
-    })
-}
-
-pub struct FitTask {
-    x: Owned,
-    n_rows: usize,
-    n_cols: usize,
-    seeds: Option<Vec<f64>>,
-    settings: FitSettings,
-    shared: Arc<Shared>,
-    slot: Option<Slot>,
-}
-
-impl Task for FitTask {
-    type Output = MeanShiftFit;
-    type JsValue = NativeFit;
-
-    fn compute(&mut self) -> Result<MeanShiftFit> {
-        // The slot is free again as soon as the work is, even if the
-        // completion callback never runs (a Worker torn down meanwhile).
-        let _slot = self.slot.take();
-        guarded(|| {
-            let x = self.x.matrix(self.n_rows, self.n_cols)?;
-            self.settings
-                .fit(&x, self.seeds.as_deref(), self.shared.as_ref())
-        })
-    }
-
-    fn resolve(&mut self, _env: Env, output: MeanShiftFit) -> Result<NativeFit> {
-        Ok(output.into())
-    }
-}
-
-/// `fit` off the JavaScript thread. Returns `null` (and copies nothing) when the
-/// process already runs its maximum of tasks: the caller retries later.
-#[napi(catch_unwind, ts_return_type = "Promise<NativeFit> | null")]
-pub fn fit_async(
+/// `fit` off the JavaScript thread: the same result, bit for bit.
+#[napi(catch_unwind, ts_return_type = "Promise<NativeFit>")]
+pub fn fit_async<'env>(
+    env: &'env Env,
     data: Data,
     n_rows: f64,
     n_cols: f64,
     options: NativeFitOptions,
     control: &TaskControl,
-) -> Result<Option<AsyncTask<FitTask>>> {
-    let settings = FitSettings::new(&options)?;
-    let n_rows = whole("shape[0]", n_rows)?;
-    let n_cols = whole("shape[1]", n_cols)?;
-    let Some(slot) = Slot::try_acquire(settings.n_jobs)? else {
-        return Ok(None);
-    };
-    Ok(Some(AsyncTask::new(FitTask {
-        x: Owned::copy(&data)?,
-        n_rows,
-        n_cols,
-        seeds: options
+) -> Result<Object<'env>> {
+    const OWNER: &str = "MeanShift";
+    let prepared = (|| {
+        let settings = FitSettings::new(&options)?;
+        // Checked now, so that a bad shape throws before anything is queued.
+        matrix("X", elements(&data), n_rows, n_cols)?;
+        let threads = meanshift::resolve_threads(settings.n_jobs)?;
+        let seeds = options
             .seeds
             .as_deref()
-            .map(|seeds| copy_of("seeds", seeds))
-            .transpose()?,
-        settings,
-        shared: Arc::clone(&control.shared),
-        slot: Some(slot),
-    })))
+            .map(|s| copy_of("seeds", s))
+            .transpose()?;
+        Ok((settings, threads, Owned::copy(&data)?, seeds))
+    })();
+    let (settings, threads, x, seeds) =
+        prepared.map_err(|e: MeanShiftError| js_error::from_core(env, &e, Some(OWNER)))?;
+    let compute = Box::new(
+        move |observer: &Shared| -> meanshift::Result<MeanShiftFit> {
+            let x = matrix("X", x.elements(), n_rows, n_cols)?;
+            let options = settings.options(seeds.as_deref(), x.n_cols())?;
+            meanshift::fit_observed(&x, &options, observer)
+        },
+    );
+    queue_call(env, control, threads, OWNER, compute, NativeFit::from)
 }
 
-pub struct BandwidthTask {
-    x: Owned,
-    n_rows: usize,
-    n_cols: usize,
-    options: meanshift::BandwidthOptions,
-    n_jobs: Option<i64>,
-    shared: Arc<Shared>,
-    slot: Option<Slot>,
-}
-
-impl Task for BandwidthTask {
-    type Output = f64;
-    type JsValue = f64;
-
-    fn compute(&mut self) -> Result<f64> {
-        let _slot = self.slot.take();
-        guarded(|| {
-            let x = self.x.matrix(self.n_rows, self.n_cols)?;
-            bandwidth_on_threads(&x, &self.options, self.n_jobs, self.shared.as_ref())
-        })
-    }
-
-    fn resolve(&mut self, _env: Env, output: f64) -> Result<f64> {
-        Ok(output)
-    }
-}
-
-/// `estimateBandwidth` off the JavaScript thread; `null` when no slot is free.
-#[napi(catch_unwind, ts_return_type = "Promise<number> | null")]
+/// `estimateBandwidth` off the JavaScript thread.
+#[napi(catch_unwind, ts_return_type = "Promise<number>")]
 #[allow(clippy::too_many_arguments)]
-pub fn estimate_bandwidth_async(
+pub fn estimate_bandwidth_async<'env>(
+    env: &'env Env,
     data: Data,
     n_rows: f64,
     n_cols: f64,
     quantile: f64,
     n_samples: Option<f64>,
     random_state: f64,
-    n_jobs_option: Option<f64>,
+    n_jobs: Option<f64>,
     control: &TaskControl,
-) -> Result<Option<AsyncTask<BandwidthTask>>> {
-    let options = bandwidth_options(n_samples, random_state, quantile)?;
-    let n_jobs = n_jobs(n_jobs_option)?;
-    let n_rows = whole("shape[0]", n_rows)?;
-    let n_cols = whole("shape[1]", n_cols)?;
-    let Some(slot) = Slot::try_acquire(n_jobs)? else {
-        return Ok(None);
-    };
-    Ok(Some(AsyncTask::new(BandwidthTask {
-        x: Owned::copy(&data)?,
-        n_rows,
-        n_cols,
-        options,
-        n_jobs,
-        shared: Arc::clone(&control.shared),
-        slot: Some(slot),
-    })))
+) -> Result<Object<'env>> {
+    const OWNER: &str = "estimateBandwidthAsync";
+    let prepared = (|| {
+        let options: BandwidthOptions =
+            crate::convert::bandwidth_options(quantile, n_samples, random_state)?;
+        let threads = meanshift::resolve_threads(crate::convert::bandwidth_n_jobs(n_jobs)?)?;
+        matrix("X", elements(&data), n_rows, n_cols)?;
+        Ok((options, threads, Owned::copy(&data)?))
+    })();
+    let (options, threads, x) =
+        prepared.map_err(|e: MeanShiftError| js_error::from_core(env, &e, Some(OWNER)))?;
+    let compute = Box::new(move |observer: &Shared| -> meanshift::Result<f64> {
+        let x = matrix("X", x.elements(), n_rows, n_cols)?;
+        meanshift::estimate_bandwidth_observed(&x, &options, observer)
+    });
+    queue_call(env, control, threads, OWNER, compute, |b| b)
 }

@@ -1,5 +1,48 @@
-/** Thrown when a fitted attribute or `predict` is used before `fit`. */
+// The errors the library throws. Errors about values come from the native core, built by the
+// binding (src/js_error.rs) with their `code` and fields; this file builds the few that only
+// JavaScript can see (a value's type, unknown options, ragged rows, not fitted, aborted) in
+// the same shape. The codes are listed in the README ("Errors").
+import { addon } from './binding.js';
+
+/** The stable codes of the errors the library throws. */
+export type ErrorCode =
+  | 'ERR_INVALID_ARG_TYPE'
+  | 'ERR_UNKNOWN_OPTION'
+  | 'ERR_OUT_OF_RANGE'
+  | 'ERR_EMPTY_INPUT'
+  | 'ERR_INVALID_SHAPE'
+  | 'ERR_NON_FINITE'
+  | 'ERR_FEATURE_MISMATCH'
+  | 'ERR_TOO_LARGE'
+  | 'ERR_NO_POINT_WITHIN_BANDWIDTH'
+  | 'ERR_NO_BIN_SEEDS'
+  | 'ERR_NOT_FITTED'
+  | 'ERR_INVALID_MODEL_JSON'
+  | 'ERR_THREAD_POOL'
+  | 'ERR_INTERNAL'
+  | 'ABORT_ERR';
+
+/**
+ * What every error of the library carries besides its message: `code`, and where it applies
+ * `parameter` (the option or matrix, camelCase, e.g. `'bandwidth'`, `'X'`), `row` and
+ * `column` (0-based) of a bad value in a matrix.
+ */
+export interface ErrorFields {
+  code: ErrorCode;
+  parameter?: string;
+  row?: number;
+  column?: number;
+}
+
+/** `error` with `fields` set on it. */
+export function withFields<E extends Error>(error: E, fields: ErrorFields): E & ErrorFields {
+  return Object.assign(error, fields);
+}
+
+/** Thrown when a fitted attribute or `predict` is used before `fit` (`code` `'ERR_NOT_FITTED'`). */
 export class NotFittedError extends Error {
+  readonly code = 'ERR_NOT_FITTED';
+
   constructor(estimator = 'MeanShift') {
     super(
       `This ${estimator} instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.`,
@@ -23,32 +66,17 @@ export class AbortError extends Error {
 }
 
 /**
- * The JS error a caller expects for an error from the native core: invalid input or
- * options (napi status `InvalidArg`) become a `RangeError`, an abort (`Cancelled`) an
- * {@link AbortError}, everything else (e.g. "No point was within bandwidth") a plain `Error`.
+ * Throws the TypeError for a parameter of `owner` whose value has the wrong JavaScript type,
+ * worded from the core's rule for the parameter (the binding builds it).
  */
-export function fromNative(error: unknown): unknown {
-  if (error instanceof Error) {
-    const code = (error as Error & { code?: unknown }).code;
-    if (code === 'InvalidArg') return new RangeError(error.message);
-    if (code === 'Cancelled') return new AbortError();
-    return new Error(error.message);
-  }
-  return error;
+export function throwTypeError(owner: string, parameter: string, value: unknown): never {
+  addon.throwParameterTypeError(owner, parameter, describe(value));
+  throw new Error('unreachable: throwParameterTypeError returned');
 }
 
-/** Re-throws an error from the native core as {@link fromNative} maps it. */
-export function rethrowNative(error: unknown): never {
-  throw fromNative(error);
-}
-
-/** Calls into the native core, mapping its errors (see {@link rethrowNative}). */
-export function callNative<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    rethrowNative(error);
-  }
+/** A TypeError with code `'ERR_INVALID_ARG_TYPE'` for what no core rule describes. */
+export function typeError(message: string, fields: Omit<ErrorFields, 'code'> = {}): TypeError & ErrorFields {
+  return withFields(new TypeError(message), { code: 'ERR_INVALID_ARG_TYPE', ...fields });
 }
 
 /** A short, readable rendering of an invalid value for error messages. */

@@ -1,9 +1,9 @@
 import { getHeapStatistics } from 'node:v8';
-import { callNative, describe } from './errors.js';
+import { describe, typeError, withFields } from './errors.js';
 import { type Matrix, toFlat, toRows } from './matrix.js';
 import { emitWarnings } from './meanshift.js';
 import { addon } from './binding.js';
-import { checkBoolean, checkInt, checkNJobs, rejectUnknown, stripUndefined } from './options.js';
+import { checkBoolean, checkNumber, rejectUnknown, stripUndefined } from './options.js';
 import { checkAsyncOptions, runTask } from './async.js';
 
 const MAX_SEED = 2 ** 32 - 1;
@@ -25,7 +25,7 @@ export interface EstimateBandwidthOptions {
  */
 export function estimateBandwidth(X: Matrix, options: EstimateBandwidthOptions = {}): number {
   const a = bandwidthArguments(X, options, 'estimateBandwidth', BANDWIDTH_OPTION_NAMES);
-  return callNative(() => addon.estimateBandwidth(a.x.data, a.x.nRows, a.x.nCols, a.quantile, a.nSamples, a.randomState, a.nJobs));
+  return addon.estimateBandwidth(a.x.data, a.x.nRows, a.x.nCols, a.quantile, a.nSamples, a.randomState, a.nJobs);
 }
 
 /**
@@ -47,18 +47,15 @@ export async function estimateBandwidthAsync(
 
 const BANDWIDTH_OPTION_NAMES = ['quantile', 'nSamples', 'randomState', 'nJobs'];
 
-/** Validates estimateBandwidth's input and options. */
+/** estimateBandwidth's input and options, their types checked (their values are the core's rules). */
 function bandwidthArguments(X: Matrix, options: EstimateBandwidthOptions, owner: string, names: string[]) {
   rejectUnknown(options, names, owner);
   const o = { quantile: 0.3, nSamples: null, randomState: 0, nJobs: null, ...stripUndefined(options) };
-  if (typeof o.quantile !== 'number' || !(o.quantile >= 0 && o.quantile <= 1)) {
-    const message = `The 'quantile' parameter of ${owner} must be a float in the range [0.0, 1.0]. Got ${describe(o.quantile)} instead.`;
-    throw typeof o.quantile === 'number' ? new RangeError(message) : new TypeError(message);
-  }
-  const nSamples = o.nSamples === null ? undefined : checkInt('nSamples', owner, o.nSamples, 1);
-  const randomState = checkInt('randomState', owner, o.randomState, 0, MAX_SEED);
-  const nJobs = checkNJobs(owner, o.nJobs) ?? undefined;
-  return { x: toFlat(X), quantile: o.quantile, nSamples, randomState, nJobs };
+  const quantile = checkNumber('quantile', owner, o.quantile) as number;
+  const nSamples = checkNumber('nSamples', owner, o.nSamples, true) ?? undefined;
+  const randomState = checkNumber('randomState', owner, o.randomState) as number;
+  const nJobs = checkNumber('nJobs', owner, o.nJobs, true) ?? undefined;
+  return { x: toFlat(X), quantile, nSamples, randomState, nJobs };
 }
 
 /**
@@ -68,13 +65,10 @@ function bandwidthArguments(X: Matrix, options: EstimateBandwidthOptions, owner:
  */
 export function getBinSeeds(X: Matrix, binSize: number, minBinFreq = 1): number[][] {
   const owner = 'getBinSeeds';
-  if (typeof binSize !== 'number' || !(binSize >= 0) || !Number.isFinite(binSize)) {
-    const message = `The 'binSize' parameter of ${owner} must be a float in the range [0.0, inf). Got ${describe(binSize)} instead.`;
-    throw typeof binSize === 'number' ? new RangeError(message) : new TypeError(message);
-  }
-  checkInt('minBinFreq', owner, minBinFreq, 1);
+  checkNumber('binSize', owner, binSize);
+  checkNumber('minBinFreq', owner, minBinFreq);
   const x = toFlat(X);
-  const result = callNative(() => addon.getBinSeeds(x.data, x.nRows, x.nCols, binSize, minBinFreq));
+  const result = addon.getBinSeeds(x.data, x.nRows, x.nCols, binSize, minBinFreq);
   if (result.warning) emitWarnings([result.warning]);
   return toRows(result.seeds, x.nCols);
 }
@@ -111,16 +105,16 @@ export function makeBlobs(options: MakeBlobsOptions = {}): { X: number[][]; y: I
     randomState: null,
     ...stripUndefined(options),
   };
-  const nSamples = checkInt('nSamples', owner, o.nSamples, 0);
-  const nFeatures = checkInt('nFeatures', owner, o.nFeatures, 1);
+  const nSamples = checkNumber('nSamples', owner, o.nSamples) as number;
+  const nFeatures = checkNumber('nFeatures', owner, o.nFeatures) as number;
   checkBoolean('shuffle', owner, o.shuffle);
   const randomState =
-    o.randomState === null ? Math.floor(Math.random() * (MAX_SEED + 1)) : checkInt('randomState', owner, o.randomState, 0, MAX_SEED);
+    o.randomState === null ? Math.floor(Math.random() * (MAX_SEED + 1)) : (checkNumber('randomState', owner, o.randomState) as number);
   let centersCount: number | undefined;
   let centers: Float64Array | undefined;
   let centersRows: number | undefined;
   if (o.centers === null) centersCount = 3;
-  else if (typeof o.centers === 'number') centersCount = checkInt('centers', owner, o.centers, 1);
+  else if (typeof o.centers === 'number') centersCount = o.centers;
   else {
     const flat = toFlat(o.centers, 'centers');
     centers = Float64Array.from(flat.data);
@@ -128,19 +122,16 @@ export function makeBlobs(options: MakeBlobsOptions = {}): { X: number[][]; y: I
   }
   const clusterStd = typeof o.clusterStd === 'number' ? [o.clusterStd] : o.clusterStd;
   if (!Array.isArray(clusterStd) || !clusterStd.every((s) => typeof s === 'number')) {
-    throw new TypeError(`The 'clusterStd' parameter of ${owner} must be a number or an array of numbers. Got ${describe(o.clusterStd)} instead.`);
-  }
-  const badStd = clusterStd.find((s) => !(s >= 0 && Number.isFinite(s)));
-  if (badStd !== undefined) {
-    throw new RangeError(`The 'clusterStd' parameter of ${owner} must be finite and >= 0. Got ${describe(badStd)} instead.`);
+    throw typeError(`The 'clusterStd' parameter of ${owner} must be a number or an array of numbers. Got ${describe(o.clusterStd)} instead.`, {
+      parameter: 'clusterStd',
+    });
   }
   const box = o.centerBox;
   if (!Array.isArray(box) || box.length !== 2 || !box.every((b) => typeof b === 'number')) {
-    throw new TypeError(`The 'centerBox' parameter of ${owner} must be [low, high]. Got ${describe(box)} instead.`);
+    throw typeError(`The 'centerBox' parameter of ${owner} must be [low, high]. Got ${describe(box)} instead.`, { parameter: 'centerBox' });
   }
   checkBlobsFitHeap(nSamples, centers === undefined ? nFeatures : centers.length / (centersRows ?? 1));
-  const blobs = callNative(() =>
-    addon.makeBlobs({
+  const blobs = addon.makeBlobs({
       nSamples,
       nFeatures,
       centersCount,
@@ -150,10 +141,11 @@ export function makeBlobs(options: MakeBlobsOptions = {}): { X: number[][]; y: I
       centerBox: box,
       shuffle: o.shuffle,
       randomState,
-    }),
-  );
+    });
   return { X: toRows(blobs.x, blobs.nFeatures), y: blobs.y };
 }
+
+const tooLarge = (message: string) => withFields(new RangeError(message), { code: 'ERR_TOO_LARGE', parameter: 'nSamples' });
 
 /** Bytes of one row of `number[][]` on V8's heap: the array, its elements and the outer slot (measured 58 + 8 per value). */
 const rowBytes = (nFeatures: number) => 64 + 8 * nFeatures;
@@ -168,7 +160,7 @@ function checkBlobsFitHeap(nSamples: number, nFeatures: number): void {
   const { heap_size_limit: limit, used_heap_size: used } = getHeapStatistics();
   if (needed > limit - used) {
     const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
-    throw new RangeError(
+    throw tooLarge(
       `nSamples is too large: ${nSamples} samples × ${nFeatures} features as number[][] need about ${gib(needed)} GiB ` +
         `of the JavaScript heap, which has ${gib(limit - used)} GiB free. Generate fewer samples (or in parts), or raise ` +
         'node --max-old-space-size.',

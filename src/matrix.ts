@@ -1,4 +1,4 @@
-import { describe } from './errors.js';
+import { describe, typeError, withFields } from './errors.js';
 
 /** A row-major matrix read in place: the fast form. */
 export interface DenseMatrix {
@@ -22,9 +22,10 @@ export interface FlatMatrix {
 const isFloatArray = (v: unknown): v is Float64Array | Float32Array =>
   v instanceof Float64Array || v instanceof Float32Array;
 
+/** A shape entry's type (its value is the core's rule: a whole number ≥ 0). */
 function checkDimension(name: string, which: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > Number.MAX_SAFE_INTEGER) {
-    throw new RangeError(`${name}.shape[${which}] must be a non-negative integer. Got ${describe(value)} instead.`);
+  if (typeof value !== 'number') {
+    throw typeError(`${name}.shape[${which}] must be a number. Got ${describe(value)} instead.`, { parameter: name });
   }
   return value;
 }
@@ -32,35 +33,31 @@ function checkDimension(name: string, which: string, value: unknown): number {
 /**
  * Normalises any {@link Matrix} to flat row-major data. `{ data, shape }` is passed
  * through untouched; row forms are copied once into one typed array (`Float32Array`
- * when every row is one, else `Float64Array`). Shapes, row lengths and value types
- * are checked here; NaN and infinity are reported by the core with row and column.
+ * when every row is one, else `Float64Array`). Only what JavaScript alone sees is
+ * checked here (types, ragged rows); the shape against the data, NaN and infinity
+ * are the core's rules, reported with the row and column.
  */
 export function toFlat(X: unknown, name = 'X'): FlatMatrix {
   if (Array.isArray(X)) return fromRows(X, name);
   if (X !== null && typeof X === 'object' && !ArrayBuffer.isView(X) && 'data' in X && 'shape' in X) {
     const { data, shape } = X as { data: unknown; shape: unknown };
     if (!isFloatArray(data)) {
-      throw new TypeError(`${name}.data must be a Float64Array or Float32Array. Got ${describe(data)} instead.`);
+      throw typeError(`${name}.data must be a Float64Array or Float32Array. Got ${describe(data)} instead.`, { parameter: name });
     }
     if (!Array.isArray(shape) || shape.length !== 2) {
-      throw new TypeError(`${name}.shape must be [nSamples, nFeatures]. Got ${describe(shape)} instead.`);
+      throw typeError(`${name}.shape must be [nSamples, nFeatures]. Got ${describe(shape)} instead.`, { parameter: name });
     }
-    const nRows = checkDimension(name, '0', shape[0]);
-    const nCols = checkDimension(name, '1', shape[1]);
-    // BigInt: a shape such as [2 ** 31, 2 ** 31] needs more values than a double counts exactly.
-    const needed = BigInt(nRows) * BigInt(nCols);
-    if (needed !== BigInt(data.length)) {
-      throw new RangeError(`${name}.data has ${data.length} values, but its shape [${nRows}, ${nCols}] needs ${needed}.`);
-    }
-    return { data, nRows, nCols };
+    return { data, nRows: checkDimension(name, '0', shape[0]), nCols: checkDimension(name, '1', shape[1]) };
   }
   if (isFloatArray(X)) {
-    throw new TypeError(
+    throw typeError(
       `${name} is a flat ${X.constructor.name}: pass { data: ${name}, shape: [nSamples, nFeatures] } so its shape is known.`,
+      { parameter: name },
     );
   }
-  throw new TypeError(
+  throw typeError(
     `${name} must be a matrix: number[][], an array of Float64Array/Float32Array rows, or { data, shape }. Got ${describe(X)} instead.`,
+    { parameter: name },
   );
 }
 
@@ -69,7 +66,10 @@ function fromRows(rows: readonly unknown[], name: string): FlatMatrix {
   if (nRows === 0) return { data: new Float64Array(0), nRows: 0, nCols: 0 };
   const first = rows[0];
   if (!Array.isArray(first) && !isFloatArray(first)) {
-    throw new TypeError(`${name} row 0 must be an array of numbers or a Float64Array/Float32Array. Got ${describe(first)} instead.`);
+    throw typeError(`${name} row 0 must be an array of numbers or a Float64Array/Float32Array. Got ${describe(first)} instead.`, {
+      parameter: name,
+      row: 0,
+    });
   }
   const nCols = first.length;
   const allFloat32 = rows.every((r) => r instanceof Float32Array);
@@ -82,13 +82,16 @@ function fromRows(rows: readonly unknown[], name: string): FlatMatrix {
       continue;
     }
     if (!Array.isArray(row)) {
-      throw new TypeError(`${name} row ${i} must be an array of numbers or a Float64Array/Float32Array. Got ${describe(row)} instead.`);
+      throw typeError(`${name} row ${i} must be an array of numbers or a Float64Array/Float32Array. Got ${describe(row)} instead.`, {
+        parameter: name,
+        row: i,
+      });
     }
     if (row.length !== nCols) throw raggedRow(name, i, row.length, nCols);
     for (let j = 0; j < nCols; j++) {
       const v: unknown = row[j];
       if (typeof v !== 'number') {
-        throw new TypeError(`${name}[${i}][${j}] must be a number. Got ${describe(v)} instead.`);
+        throw typeError(`${name}[${i}][${j}] must be a number. Got ${describe(v)} instead.`, { parameter: name, row: i, column: j });
       }
       data[i * nCols + j] = v;
     }
@@ -97,8 +100,9 @@ function fromRows(rows: readonly unknown[], name: string): FlatMatrix {
 }
 
 function raggedRow(name: string, row: number, length: number, expected: number): RangeError {
-  return new RangeError(
-    `${name} row ${row} has ${length} values, but row 0 has ${expected}: every row must have the same number of features.`,
+  return withFields(
+    new RangeError(`${name} row ${row} has ${length} values, but row 0 has ${expected}: every row must have the same number of features.`),
+    { code: 'ERR_INVALID_SHAPE', parameter: name, row },
   );
 }
 

@@ -1,8 +1,8 @@
-import { callNative, describe, NotFittedError } from './errors.js';
+import { describe, NotFittedError, withFields } from './errors.js';
 import { type FlatMatrix, type Matrix, toFlat, toRows } from './matrix.js';
 import { addon, type NativeFit, type NativeFitOptions } from './binding.js';
 import {
-  checkNJobs,
+  checkNumber,
   MEAN_SHIFT_DEFAULTS,
   type MeanShiftOptions,
   type ResolvedMeanShiftOptions,
@@ -52,14 +52,8 @@ export function emitWarnings(warnings: readonly string[]): void {
 }
 
 /** The native fit's arguments, from validated inputs. */
-function nativeFitOptions(x: FlatMatrix, o: ResolvedMeanShiftOptions): NativeFitOptions {
-  let seeds: FlatMatrix | null = null;
-  if (o.seeds !== null) {
-    seeds = toFlat(o.seeds, 'seeds');
-    if (seeds.nRows > 0 && seeds.nCols !== x.nCols) {
-      throw new RangeError(`seeds has ${seeds.nCols} features, but MeanShift is expecting ${x.nCols} features as input.`);
-    }
-  }
+function nativeFitOptions(o: ResolvedMeanShiftOptions): NativeFitOptions {
+  const seeds: FlatMatrix | null = o.seeds === null ? null : toFlat(o.seeds, 'seeds');
   return {
     bandwidth: o.bandwidth ?? undefined,
     seeds: seeds ? Float64Array.from(seeds.data) : undefined,
@@ -106,8 +100,8 @@ export class MeanShift {
   fit(X: Matrix): this {
     const resolved = resolveMeanShiftOptions(this.#options);
     const x = toFlat(X);
-    const options = nativeFitOptions(x, resolved);
-    this.#fitted = fittedFrom(callNative(() => addon.fit(x.data, x.nRows, x.nCols, options)));
+    const options = nativeFitOptions(resolved);
+    this.#fitted = fittedFrom(addon.fit(x.data, x.nRows, x.nCols, options));
     return this;
   }
 
@@ -124,7 +118,7 @@ export class MeanShift {
     const checked = checkAsyncOptions('MeanShift.fitAsync', options.signal, options.onProgress);
     const resolved = resolveMeanShiftOptions(this.#options);
     const x = toFlat(X);
-    const fitOptions = nativeFitOptions(x, resolved);
+    const fitOptions = nativeFitOptions(resolved);
     const result = await runTask((control) => addon.fitAsync(x.data, x.nRows, x.nCols, fitOptions, control), checked);
     this.#fitted = fittedFrom(result);
     return this;
@@ -134,12 +128,9 @@ export class MeanShift {
   predict(X: Matrix): Int32Array {
     const fitted = this.#requireFitted();
     const x = toFlat(X);
-    if (x.nRows > 0 && x.nCols !== fitted.nFeatures) {
-      throw new RangeError(`X has ${x.nCols} features, but MeanShift is expecting ${fitted.nFeatures} features as input.`);
-    }
     // setParams checks values at the next fit; predict reads nJobs now, so it checks it now.
-    const nJobs = checkNJobs('MeanShift', this.#options.nJobs) ?? undefined;
-    return callNative(() => addon.predict(x.data, x.nRows, x.nCols, fitted.centers, nJobs));
+    const nJobs = checkNumber('nJobs', 'MeanShift', this.#options.nJobs ?? null, true) ?? undefined;
+    return addon.predict(x.data, x.nRows, x.nCols, fitted.centers, fitted.nFeatures, nJobs);
   }
 
   /** `fit(X).labels`: may hold `-1` when `clusterAll` is false. */
@@ -213,12 +204,12 @@ export class MeanShift {
   static fromJSON(json: unknown): MeanShift {
     const data: unknown = typeof json === 'string' ? JSON.parse(json) : json;
     if (data === null || typeof data !== 'object' || (data as { format?: unknown }).format !== JSON_FORMAT) {
-      throw new TypeError(`MeanShift.fromJSON expects an object made by MeanShift.toJSON (format '${JSON_FORMAT}').`);
+      throw invalidJson(new TypeError(`MeanShift.fromJSON expects an object made by MeanShift.toJSON (format '${JSON_FORMAT}').`));
     }
     const { version, params, fitted } = data as Partial<MeanShiftJSON>;
-    if (version !== 1) throw new RangeError(`MeanShift.fromJSON supports version 1. Got ${describe(version)} instead.`);
+    if (version !== 1) throw invalidJson(new RangeError(`MeanShift.fromJSON supports version 1. Got ${describe(version)} instead.`));
     const model = new MeanShift((params ?? {}) as MeanShiftOptions);
-    resolveMeanShiftOptions(model.#options);
+    addon.checkFitOptions(nativeFitOptions(resolveMeanShiftOptions(model.#options)));
     if (fitted !== null && fitted !== undefined) model.#fitted = restoreFitted(fitted);
     return model;
   }
@@ -229,9 +220,14 @@ export class MeanShift {
   }
 }
 
+/** An error of `fromJSON` (`'ERR_INVALID_MODEL_JSON'`), naming the field when one is bad. */
+function invalidJson<E extends Error>(error: E, field?: string): E {
+  return withFields(error, { code: 'ERR_INVALID_MODEL_JSON', ...(field === undefined ? {} : { parameter: field }) });
+}
+
 function restoreFitted(fitted: NonNullable<MeanShiftJSON['fitted']>): Fitted {
   const bad = (what: string): never => {
-    throw new TypeError(`MeanShift.fromJSON: 'fitted.${what}' is missing or invalid.`);
+    throw invalidJson(new TypeError(`MeanShift.fromJSON: 'fitted.${what}' is missing or invalid.`), `fitted.${what}`);
   };
   const { clusterCenters, labels, nIter, nFeaturesIn, bandwidth } = fitted;
   if (!Number.isInteger(nFeaturesIn) || nFeaturesIn < 1) bad('nFeaturesIn');

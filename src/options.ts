@@ -1,4 +1,4 @@
-import { describe } from './errors.js';
+import { describe, throwTypeError, typeError, withFields } from './errors.js';
 import type { Matrix } from './matrix.js';
 
 /** `MeanShift`'s parameters: scikit-learn's, in camelCase. */
@@ -34,61 +34,48 @@ export type ResolvedMeanShiftOptions = {
   -readonly [K in keyof MeanShiftOptions]-?: Exclude<MeanShiftOptions[K], undefined>;
 };
 
-/** Throws a `TypeError` naming any option `options` has that `known` does not list. */
+/** Throws a TypeError (`'ERR_UNKNOWN_OPTION'`) naming any option `options` has that `known` does not list. */
 export function rejectUnknown(options: unknown, known: readonly string[], owner: string): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`The options of ${owner} must be an object. Got ${describe(options)} instead.`);
+    throw typeError(`The options of ${owner} must be an object. Got ${describe(options)} instead.`);
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw new TypeError(`Unknown option '${key}' for ${owner}. Valid options are: ${known.join(', ')}.`);
+      throw withFields(new TypeError(`Unknown option '${key}' for ${owner}. Valid options are: ${known.join(', ')}.`), {
+        code: 'ERR_UNKNOWN_OPTION',
+        parameter: key,
+      });
     }
   }
 }
 
-function parameterError(name: string, owner: string, rule: string, got: unknown): TypeError | RangeError {
-  const message = `The '${name}' parameter of ${owner} must be ${rule}. Got ${describe(got)} instead.`;
-  return typeof got === 'number' ? new RangeError(message) : new TypeError(message);
-}
+// Only the JavaScript type of a value is checked here; its range is the core's rule
+// (crates/meanshift/src/params.rs), checked when the value reaches it.
 
-/** An integer within `[min, max]`, else a TypeError/RangeError in scikit-learn's wording. */
-export function checkInt(name: string, owner: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `[${min}, inf)` : `[${min}, ${max}]`;
-    throw parameterError(name, owner, `an int in the range ${range}`, value);
-  }
-  return value;
+/** A number (or `null` when `nullable`), else the parameter's TypeError. */
+export function checkNumber(name: string, owner: string, value: unknown, nullable = false): number | null {
+  if (typeof value === 'number' || (nullable && value === null)) return value;
+  throwTypeError(owner, name, value);
 }
 
 export function checkBoolean(name: string, owner: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {
-    throw new TypeError(`The '${name}' parameter of ${owner} must be a boolean. Got ${describe(value)} instead.`);
+    throw typeError(`The '${name}' parameter of ${owner} must be a boolean. Got ${describe(value)} instead.`, { parameter: name });
   }
   return value;
 }
 
-/** `null` or a non-zero integer (joblib's `n_jobs`). */
-export function checkNJobs(owner: string, value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value === 0 || Math.abs(value) > 1e6) {
-    throw parameterError('nJobs', owner, 'a non-zero int or null (null and -1 use all cores)', value);
-  }
-  return value;
-}
-
-/** Fills defaults and checks every option value (run when `fit` runs, as scikit-learn does). */
+/** Fills defaults and checks every option's type (run when `fit` runs, as scikit-learn does). */
 export function resolveMeanShiftOptions(options: MeanShiftOptions): ResolvedMeanShiftOptions {
   const owner = 'MeanShift';
   const o = { ...MEAN_SHIFT_DEFAULTS, ...stripUndefined(options) } as ResolvedMeanShiftOptions;
-  if (o.bandwidth !== null && !(typeof o.bandwidth === 'number' && o.bandwidth > 0 && Number.isFinite(o.bandwidth))) {
-    throw parameterError('bandwidth', owner, 'a float in the range (0.0, inf) or null', o.bandwidth);
-  }
+  checkNumber('bandwidth', owner, o.bandwidth, true);
   checkBoolean('binSeeding', owner, o.binSeeding);
-  checkInt('minBinFreq', owner, o.minBinFreq, 1);
+  checkNumber('minBinFreq', owner, o.minBinFreq);
   checkBoolean('clusterAll', owner, o.clusterAll);
-  checkInt('maxIter', owner, o.maxIter, 0, 2 ** 32 - 1);
-  o.nJobs = checkNJobs(owner, o.nJobs);
+  checkNumber('maxIter', owner, o.maxIter);
+  checkNumber('nJobs', owner, o.nJobs, true);
   return o;
 }
 

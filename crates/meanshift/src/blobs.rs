@@ -87,12 +87,9 @@ pub fn make_blobs(options: &BlobsOptions) -> Result<Blobs> {
         1 => vec![options.cluster_std[0]; n_centers],
         len if len == n_centers => options.cluster_std.clone(),
         len => {
-            return Err(MeanShiftError::Features {
-                matrix: "cluster_std",
-                got: len,
-                expected: n_centers,
-                by: "make_blobs",
-            });
+            return Err(
+                rules::CLUSTER_STD_COUNT.broken_by(format!("{len} values for {n_centers} centres"))
+            );
         }
     };
     for &std in &stds {

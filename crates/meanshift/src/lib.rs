@@ -49,4 +49,4 @@ pub use observer::{Observer, Unobserved};
 pub use params::{EntryPoint, Rule, Terms};
 pub use rng::RandomState;
 pub use seeding::{get_bin_seeds, BinSeeds, SeedPrecision};
-pub use threads::{resolve_threads, with_threads, MAX_THREADS};
+pub use threads::{resolve_threads, spawn_with_threads, with_threads, MAX_THREADS};

@@ -93,7 +93,7 @@ pub mod mean_shift {
         ..rule(
             OWNER,
             "seeds",
-            Constraint::Described("have at least one row"),
+            Constraint::Described("a matrix with at least one row"),
         )
     };
 }
@@ -155,6 +155,12 @@ pub mod make_blobs {
             low: Bound::Closed(0.0),
             high: Bound::Open(f64::INFINITY),
         },
+    );
+    /// One standard deviation for all centres, or one per centre.
+    pub const CLUSTER_STD_COUNT: Rule = rule(
+        OWNER,
+        "cluster_std",
+        Constraint::Described("a number or have one value per centre"),
     );
     pub const CENTER_BOX: Rule = rule(
         OWNER,

@@ -4,7 +4,7 @@ use crate::error::{MeanShiftError, Result};
 use crate::params::mean_shift::N_JOBS;
 use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The most threads one computation uses: a larger `n_jobs` is served with this many
 /// (joblib accepts any count; threads beyond the cores only cost memory).
@@ -28,9 +28,9 @@ pub fn resolve_threads(n_jobs: Option<i64>) -> Result<usize> {
 /// Idle pools by size. A pool serves one computation at a time: two
 /// computations sharing a pool interleave their jobs (a worker waiting in one
 /// steals the other's), so one of them, or its abort, waits for the other.
-static IDLE: OnceLock<Mutex<HashMap<usize, Vec<ThreadPool>>>> = OnceLock::new();
+static IDLE: OnceLock<Mutex<HashMap<usize, Vec<Arc<ThreadPool>>>>> = OnceLock::new();
 
-fn idle() -> std::sync::MutexGuard<'static, HashMap<usize, Vec<ThreadPool>>> {
+fn idle() -> std::sync::MutexGuard<'static, HashMap<usize, Vec<Arc<ThreadPool>>>> {
     IDLE.get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -40,21 +40,23 @@ fn idle() -> std::sync::MutexGuard<'static, HashMap<usize, Vec<ThreadPool>>> {
 /// (a panic included).
 struct Lease {
     threads: usize,
-    pool: Option<ThreadPool>,
+    pool: Option<Arc<ThreadPool>>,
 }
 
 impl Lease {
     fn take(threads: usize) -> Result<Self> {
         let pool = match idle().get_mut(&threads).and_then(Vec::pop) {
             Some(pool) => pool,
-            None => ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .thread_name(|i| format!("meanshift-{i}"))
-                .build()
-                .map_err(|e| MeanShiftError::ThreadPool {
-                    threads,
-                    reason: e.to_string(),
-                })?,
+            None => Arc::new(
+                ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .thread_name(|i| format!("meanshift-{i}"))
+                    .build()
+                    .map_err(|e| MeanShiftError::ThreadPool {
+                        threads,
+                        reason: e.to_string(),
+                    })?,
+            ),
         };
         Ok(Self {
             threads,
@@ -75,6 +77,11 @@ impl Drop for Lease {
 /// meanwhile. Pools are kept and reused: sequential calls never create threads,
 /// and concurrent calls create at most one pool per call running at once.
 pub fn with_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> Result<R> {
+    // Already on a pool of this size (a task started by `spawn_with_threads`): run
+    // here rather than block this thread on a second pool.
+    if rayon::current_thread_index().is_some() && rayon::current_num_threads() == threads {
+        return Ok(work());
+    }
     let lease = Lease::take(threads)?;
     match lease.pool.as_ref() {
         Some(pool) => Ok(pool.install(work)),
@@ -83,6 +90,43 @@ pub fn with_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) ->
             threads,
             reason: "the pool was already given back".into(),
         }),
+    }
+}
+
+/// Starts `work` on a pool of exactly `threads` threads, which no other call uses
+/// until `work` returns, and returns at once: the caller's thread never waits (the
+/// Node binding's async calls run this way, holding no libuv thread).
+pub fn spawn_with_threads(threads: usize, work: impl FnOnce() + Send + 'static) -> Result<()> {
+    let mut lease = Lease::take(threads)?;
+    let Some(pool) = lease.pool.take() else {
+        return Err(MeanShiftError::ThreadPool {
+            threads,
+            reason: "the pool was already given back".into(),
+        });
+    };
+    let give_back = Arc::clone(&pool);
+    pool.spawn(move || {
+        // Given back when the work ends, a panic included.
+        let _lease = Returned {
+            threads,
+            pool: Some(give_back),
+        };
+        work();
+    });
+    Ok(())
+}
+
+/// A spawned computation's pool, back in [`IDLE`] when dropped.
+struct Returned {
+    threads: usize,
+    pool: Option<Arc<ThreadPool>>,
+}
+
+impl Drop for Returned {
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            idle().entry(self.threads).or_default().push(pool);
+        }
     }
 }
 

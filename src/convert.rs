@@ -1,0 +1,218 @@
+//! JavaScript values in, core values out: matrices read in place and the options
+//! objects converted in one place each, every value checked by the core's rule for
+//! it (`meanshift::params`). Conversions fail with core errors; the exports map them
+//! to JavaScript errors (`js_error`).
+
+use meanshift::params::{estimate_bandwidth, get_bin_seeds, make_blobs, mean_shift};
+use meanshift::{
+    BandwidthOptions, BlobsOptions, Centers, Elements, Matrix, MeanShiftFit, MeanShiftOptions,
+    Result,
+};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+/// A row-major matrix's values as JavaScript hands them over.
+pub type Data = Either<Float64Array, Float32Array>;
+
+/// The values of a [`Data`], borrowed.
+pub(crate) fn elements(data: &Data) -> Elements<'_> {
+    match data {
+        Either::A(d) => Elements::F64(d),
+        Either::B(d) => Elements::F32(d),
+    }
+}
+
+/// A matrix over `elements` with a shape given as JavaScript numbers.
+pub(crate) fn matrix<'a>(
+    name: &'static str,
+    elements: Elements<'a>,
+    n_rows: f64,
+    n_cols: f64,
+) -> Result<Matrix<'a>> {
+    let n_rows = Matrix::dimension(name, 0, n_rows)?;
+    let n_cols = Matrix::dimension(name, 1, n_cols)?;
+    Matrix::new(name, elements, n_rows, n_cols)
+}
+
+/// Options of `fit`, defaults filled in by the TypeScript layer.
+#[napi(object)]
+pub struct NativeFitOptions {
+    pub bandwidth: Option<f64>,
+    /// Row-major seeds and their row count.
+    pub seeds: Option<Float64Array>,
+    pub seeds_rows: Option<f64>,
+    pub bin_seeding: bool,
+    pub min_bin_freq: f64,
+    pub cluster_all: bool,
+    pub max_iter: f64,
+    pub n_jobs: Option<f64>,
+}
+
+/// A fitted model: centres row-major.
+#[napi(object)]
+pub struct NativeFit {
+    pub cluster_centers: Float64Array,
+    pub n_clusters: u32,
+    pub n_features: u32,
+    pub labels: Int32Array,
+    pub n_iter: u32,
+    pub bandwidth: f64,
+    pub warnings: Vec<String>,
+}
+
+impl From<MeanShiftFit> for NativeFit {
+    fn from(model: MeanShiftFit) -> Self {
+        NativeFit {
+            n_clusters: model.n_clusters() as u32,
+            n_features: model.n_features as u32,
+            n_iter: model.n_iter as u32,
+            bandwidth: model.bandwidth,
+            cluster_centers: model.cluster_centers.into(),
+            labels: model.labels.into(),
+            warnings: model.warnings,
+        }
+    }
+}
+
+/// [`NativeFitOptions`] checked, owning no JavaScript value (an async call keeps it).
+pub(crate) struct FitSettings {
+    bandwidth: Option<f64>,
+    seeds_rows: Option<f64>,
+    bin_seeding: bool,
+    min_bin_freq: usize,
+    cluster_all: bool,
+    max_iter: usize,
+    pub n_jobs: Option<i64>,
+}
+
+impl FitSettings {
+    pub fn new(options: &NativeFitOptions) -> Result<Self> {
+        Ok(Self {
+            bandwidth: options
+                .bandwidth
+                .map(|b| mean_shift::BANDWIDTH.check(b))
+                .transpose()?,
+            seeds_rows: options.seeds.as_ref().and(options.seeds_rows),
+            bin_seeding: options.bin_seeding,
+            min_bin_freq: mean_shift::MIN_BIN_FREQ.count(options.min_bin_freq)?,
+            cluster_all: options.cluster_all,
+            max_iter: mean_shift::MAX_ITER.count(options.max_iter)?,
+            n_jobs: n_jobs(&mean_shift::N_JOBS, options.n_jobs)?,
+        })
+    }
+
+    /// The core's options, with `seeds` (row-major, `n_cols` wide) attached.
+    pub fn options<'a>(
+        &self,
+        seeds: Option<&'a [f64]>,
+        n_cols: usize,
+    ) -> Result<MeanShiftOptions<'a>> {
+        let seeds = match (seeds, self.seeds_rows) {
+            (Some(values), Some(rows)) => {
+                let rows = Matrix::dimension("seeds", 0, rows)?;
+                let cols = values.len().checked_div(rows).unwrap_or(n_cols);
+                Some(Matrix::from_f64("seeds", values, rows, cols)?)
+            }
+            _ => None,
+        };
+        Ok(MeanShiftOptions {
+            bandwidth: self.bandwidth,
+            seeds,
+            bin_seeding: self.bin_seeding,
+            min_bin_freq: self.min_bin_freq,
+            cluster_all: self.cluster_all,
+            max_iter: self.max_iter,
+            n_jobs: self.n_jobs,
+        })
+    }
+}
+
+/// `nJobs`: `None`, or a whole non-zero number by `rule`.
+pub(crate) fn n_jobs(rule: &'static meanshift::Rule, value: Option<f64>) -> Result<Option<i64>> {
+    value.map(|v| rule.integer(v)).transpose()
+}
+
+/// `estimateBandwidth`'s options, checked.
+pub(crate) fn bandwidth_options(
+    quantile: f64,
+    n_samples: Option<f64>,
+    random_state: f64,
+) -> Result<BandwidthOptions> {
+    Ok(BandwidthOptions {
+        quantile: estimate_bandwidth::QUANTILE.check(quantile)?,
+        n_samples: n_samples
+            .map(|n| estimate_bandwidth::N_SAMPLES.count(n))
+            .transpose()?,
+        random_state: estimate_bandwidth::RANDOM_STATE.count(random_state)? as u32,
+    })
+}
+
+/// `estimateBandwidth`'s thread count.
+pub(crate) fn bandwidth_n_jobs(value: Option<f64>) -> Result<Option<i64>> {
+    n_jobs(&estimate_bandwidth::N_JOBS, value)
+}
+
+/// `getBinSeeds`'s bin size and minimum count, checked.
+pub(crate) fn bin_seeds_options(bin_size: f64, min_bin_freq: f64) -> Result<(f64, usize)> {
+    Ok((
+        get_bin_seeds::BIN_SIZE.check(bin_size)?,
+        get_bin_seeds::MIN_BIN_FREQ.count(min_bin_freq)?,
+    ))
+}
+
+#[napi(object)]
+pub struct NativeBinSeeds {
+    pub seeds: Float64Array,
+    pub n_seeds: u32,
+    pub warning: Option<String>,
+}
+
+#[napi(object)]
+pub struct NativeBlobsOptions {
+    pub n_samples: f64,
+    pub n_features: f64,
+    /// A count of random centres, or explicit centres (row-major) with `centersRows`.
+    pub centers_count: Option<f64>,
+    pub centers: Option<Float64Array>,
+    pub centers_rows: Option<f64>,
+    pub cluster_std: Vec<f64>,
+    /// `[low, high]` (the TypeScript layer checks there are two numbers).
+    pub center_box: Vec<f64>,
+    pub shuffle: bool,
+    pub random_state: f64,
+}
+
+#[napi(object)]
+pub struct NativeBlobs {
+    pub x: Float64Array,
+    pub y: Int32Array,
+    pub n_samples: u32,
+    pub n_features: u32,
+}
+
+impl NativeBlobsOptions {
+    /// The core's options, checked.
+    pub fn to_core(&self) -> Result<BlobsOptions> {
+        let centers = match (&self.centers, self.centers_rows, self.centers_count) {
+            (Some(values), Some(rows), _) => Centers::Fixed {
+                values: values.to_vec(),
+                n_centers: Matrix::dimension("centers", 0, rows)?,
+            },
+            (_, _, Some(count)) => Centers::Count(make_blobs::CENTERS.count(count)?),
+            _ => Centers::Count(3),
+        };
+        let center_box = match self.center_box[..] {
+            [low, high] => (low, high),
+            _ => return Err(make_blobs::CENTER_BOX.broken_by(format!("{:?}", self.center_box))),
+        };
+        Ok(BlobsOptions {
+            n_samples: make_blobs::N_SAMPLES.count(self.n_samples)?,
+            n_features: make_blobs::N_FEATURES.count(self.n_features)?,
+            centers,
+            cluster_std: self.cluster_std.clone(),
+            center_box,
+            shuffle: self.shuffle,
+            random_state: make_blobs::RANDOM_STATE.count(self.random_state)? as u32,
+        })
+    }
+}
