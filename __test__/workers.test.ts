@@ -42,4 +42,21 @@ describe('worker_threads', () => {
     expect(child.status).toBe(0);
     expect(JSON.parse(child.stdout)).toEqual({ a: true, b: true, leftWith: 0 });
   });
+
+  it("terminate() ends the Worker's fit in flight at once (an environment cleanup hook aborts it)", async () => {
+    const worker = new Worker(new URL('terminate.mjs', workers));
+    const first = await new Promise<string>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    expect(first).toBe('fitting');
+    const started = performance.now();
+    await worker.terminate();
+    const took = performance.now() - started;
+    // The whole fit takes seconds; terminate() waited for all of it before (9.9 s).
+    expect(took).toBeLessThan(100);
+    // The process goes on fitting: the aborted fit's pool was given back.
+    const { X } = makeBlobs({ nSamples: 200, randomState: 1 });
+    await expect(new MeanShift({ bandwidth: 1 }).fitAsync(X)).resolves.toBeInstanceOf(MeanShift);
+  }, 60_000);
 });

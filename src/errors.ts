@@ -32,6 +32,11 @@ export interface ErrorFields {
   parameter?: string;
   row?: number;
   column?: number;
+  /** `'ERR_NO_POINT_WITHIN_BANDWIDTH'`: the bandwidth used. */
+  bandwidth?: number;
+  /** `'ERR_NO_BIN_SEEDS'`: the bin size and the minimum count no bin reached. */
+  binSize?: number;
+  minBinFreq?: number;
 }
 
 /** `error` with `fields` set on it. */

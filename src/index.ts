@@ -9,6 +9,7 @@ export type { MeanShiftResult, MeanShiftJSON } from './meanshift.js';
 export { estimateBandwidth, estimateBandwidthAsync, getBinSeeds, makeBlobs } from './functions.js';
 export type { EstimateBandwidthOptions, MakeBlobsOptions } from './functions.js';
 export { AbortError, NotFittedError } from './errors.js';
+export type { ErrorCode, ErrorFields } from './errors.js';
 export type { AsyncOptions, Progress } from './async.js';
 export type { Matrix, DenseMatrix } from './matrix.js';
 export type { MeanShiftOptions } from './options.js';

@@ -94,6 +94,7 @@ fn build(env: &Env, class: Class, code: &str, message: String, fields: &[(&str, 
             let _ = match field {
                 Field::Text(t) => object.set_named_property(name, t.as_str()),
                 Field::Index(i) => object.set_named_property(name, *i as f64),
+                Field::Number(v) => object.set_named_property(name, *v),
             };
         }
     }
@@ -103,6 +104,7 @@ fn build(env: &Env, class: Class, code: &str, message: String, fields: &[(&str, 
 enum Field {
     Text(String),
     Index(usize),
+    Number(f64),
 }
 
 /// The JavaScript error for a core error raised by `owner` (the function the caller
@@ -117,9 +119,23 @@ pub(crate) fn from_core(env: &Env, error: &MeanShiftError, owner: Option<&str>) 
     if let Some(parameter) = error.parameter() {
         fields.push(("parameter", Field::Text(camel_case(parameter))));
     }
-    if let MeanShiftError::NonFinite { row, column, .. } = error {
-        fields.push(("row", Field::Index(*row)));
-        fields.push(("column", Field::Index(*column)));
+    match error {
+        MeanShiftError::NonFinite { row, column, .. } => {
+            fields.push(("row", Field::Index(*row)));
+            fields.push(("column", Field::Index(*column)));
+        }
+        // What a caller needs to word its own advice (the CLI names its flags).
+        MeanShiftError::NoPointWithinBandwidth { bandwidth } => {
+            fields.push(("bandwidth", Field::Number(*bandwidth)));
+        }
+        MeanShiftError::NoBinSeeds {
+            bin_size,
+            min_bin_freq,
+        } => {
+            fields.push(("binSize", Field::Number(*bin_size)));
+            fields.push(("minBinFreq", Field::Index(*min_bin_freq)));
+        }
+        _ => {}
     }
     build(
         env,

@@ -12,6 +12,8 @@ import {
   meanShiftAsync,
   type AsyncOptions,
   type DenseMatrix,
+  type ErrorCode,
+  type ErrorFields,
   type EstimateBandwidthOptions,
   type MakeBlobsOptions,
   type Matrix,
@@ -50,6 +52,16 @@ try {
 }
 const message: string | undefined = notFitted?.message;
 
+// Errors carry a code and the parameter (or row and column) a server maps to an HTTP 400.
+let badField: ErrorFields | undefined;
+try {
+  new MeanShift({ bandwidth: -1 }).fit(rows);
+} catch (error) {
+  badField = error as ErrorFields;
+}
+const code: ErrorCode | undefined = badField?.code;
+const parameter: string | undefined = badField?.parameter;
+
 // The async API: off the event loop, with progress and abort.
 export async function fitOffTheEventLoop(signal: AbortSignal): Promise<Progress[]> {
   const seen: Progress[] = [];
@@ -70,4 +82,4 @@ export async function fitOffTheEventLoop(signal: AbortSignal): Promise<Progress[
 // @ts-expect-error: unknown options are a type error (and a TypeError at run time)
 new MeanShift({ bandwith: 1 });
 
-export const summary = { y, centers, labels, nIter, params, predicted, result, seeds, message, fitted: json.fitted };
+export const summary = { y, centers, labels, nIter, params, predicted, result, seeds, message, code, parameter, fitted: json.fitted };

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import { MeanShift, estimateBandwidth, makeBlobs } from '../index.js';
+import type { ErrorFields } from '../index.js';
 import { columnName, type Dataset } from './dataset.js';
 import { CliError } from './errors.js';
 import { estimateWithStatus, fitWithProgress } from './fit.js';
@@ -272,12 +273,40 @@ function routeWarnings(): void {
   });
 }
 
-/** The library's advice names its options; say the command's. */
-function inCliTerms(message: string): string {
-  return message
-    .replace(/set 'binSeeding' to false/g, 'drop --bin-seeding')
-    .replace(/'minBinFreq'|minBinFreq(?==)/g, '--min-bin-freq')
-    .replace(/increase the bandwidth/g, 'increase --bandwidth');
+/** The command's flag for each library option an error can name. */
+const FLAGS: Record<string, string> = {
+  bandwidth: '--bandwidth',
+  quantile: '--quantile',
+  nSamples: '--n-samples',
+  binSeeding: '--bin-seeding',
+  minBinFreq: '--min-bin-freq',
+  clusterAll: '--no-cluster-all',
+  maxIter: '--max-iter',
+  nJobs: '--jobs',
+};
+
+/**
+ * An error's line in the command's terms, built from the library error's `code` and fields
+ * (the library's advice names its options; the command names its flags).
+ */
+function cliMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const e = error as Error & Partial<ErrorFields>;
+  if (e.code === 'ERR_NO_BIN_SEEDS') {
+    return (
+      `Bin seeding found no seed: no bin of size ${e.binSize} holds at least --min-bin-freq=${e.minBinFreq} points. ` +
+      'Lower --min-bin-freq, increase --bandwidth or drop --bin-seeding.'
+    );
+  }
+  if (e.code === 'ERR_NO_POINT_WITHIN_BANDWIDTH') {
+    return (
+      `No point was within bandwidth=${e.bandwidth?.toFixed(6)} of any seed. ` +
+      'Try a different seeding strategy (--bin-seeding or not) or increase --bandwidth.'
+    );
+  }
+  const flag = e.parameter === undefined ? undefined : FLAGS[e.parameter];
+  const line = e.message.split('\n')[0] ?? '';
+  return flag === undefined ? line : `${flag}: ${line}`;
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
@@ -286,8 +315,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     await program().parseAsync(argv);
   } catch (error) {
     // Every failure is one line; a stack trace only when asked for (FAST_MEANSHIFT_DEBUG=1).
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${inCliTerms(message.split('\n')[0] ?? '')}\n`);
+    process.stderr.write(`error: ${cliMessage(error)}\n`);
     if (process.env.FAST_MEANSHIFT_DEBUG && error instanceof Error && !(error instanceof CliError)) {
       process.stderr.write(`${error.stack}\n`);
     }
