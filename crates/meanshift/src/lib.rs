@@ -22,6 +22,7 @@ mod alloc;
 mod bands;
 mod bandwidth;
 mod blobs;
+mod climb;
 mod error;
 mod exact;
 mod fit;
@@ -40,8 +41,9 @@ mod threads;
 
 pub use bandwidth::{estimate_bandwidth, estimate_bandwidth_observed, BandwidthOptions};
 pub use blobs::{make_blobs, Blobs, BlobsOptions, Centers, MAX_BLOB_VALUES};
+pub use climb::{climb, Climb};
 pub use error::{MeanShiftError, Result};
-pub use fit::{climb, fit, fit_observed, predict, Climb, MeanShiftFit, MeanShiftOptions};
+pub use fit::{fit, fit_observed, predict, MeanShiftFit, MeanShiftOptions};
 pub use matrix::{Elements, Matrix};
 pub use numeric::numpy_sum;
 pub use observer::{Observer, Unobserved};

@@ -14,7 +14,7 @@
 //! result, so results do not depend on threads.
 
 use crate::bands::{BallTotal, BandIndex};
-use crate::fit::{moved_and_stops, Climbs};
+use crate::climb::{moved_and_stops, stop_distance, Climbs};
 use crate::observer::Observer;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
@@ -219,7 +219,7 @@ pub(crate) fn climb_in_rounds(
     observer: &dyn Observer,
 ) -> Option<Climbs> {
     let radius2 = bandwidth * bandwidth;
-    let stop = 1e-3 * bandwidth;
+    let stop = stop_distance(bandwidth);
     let total = seeds.len() / 2;
     // Every seed's entry is set when its group's climb ends.
     let mut climbs = Climbs {
@@ -324,7 +324,7 @@ pub(crate) fn climb_in_rounds(
 mod tests {
     use super::*;
     use crate::blobs::{make_blobs, BlobsOptions};
-    use crate::fit::Climb;
+    use crate::climb::Climb;
     use crate::observer::Unobserved;
     use crate::threads::with_threads;
 
@@ -341,7 +341,13 @@ mod tests {
                     completed,
                 };
             };
-            if moved_and_stops(&mut position, &mean, 1e-3 * bandwidth, completed, max_iter) {
+            if moved_and_stops(
+                &mut position,
+                &mean,
+                stop_distance(bandwidth),
+                completed,
+                max_iter,
+            ) {
                 return Climb {
                     position: position.to_vec(),
                     intensity: ball.count,
