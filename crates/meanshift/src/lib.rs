@@ -28,7 +28,9 @@ mod exact;
 mod fit;
 #[doc(hidden)]
 pub mod fuzzing;
+mod label;
 mod matrix;
+mod merge;
 pub mod neighbors;
 mod numeric;
 mod observer;
