@@ -1,12 +1,12 @@
 //! `estimate_bandwidth`: the mean distance of each sample to its k-th nearest neighbour.
 
 use crate::error::{MeanShiftError, Result};
+use crate::index::neighbors::build_index;
+use crate::index::sumtree::build_ball_sum;
 use crate::matrix::Matrix;
-use crate::neighbors::build_index;
 use crate::numeric::numpy_sum;
 use crate::observer::{Observer, Unobserved};
 use crate::rng::RandomState;
-use crate::sumtree::build_ball_sum;
 use rayon::prelude::*;
 
 /// Options of [`estimate_bandwidth`], scikit-learn's defaults in `Default`.

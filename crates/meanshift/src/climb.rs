@@ -2,12 +2,12 @@
 //! until a step is short enough or the iterations run out
 //! (scikit-learn's `_mean_shift_single_seed`).
 //!
-//! The step's query comes from [`crate::sumtree`]; the stop rule,
+//! The step's query comes from [`crate::index::sumtree`]; the stop rule,
 //! [`moved_and_stops`], is shared with the lock-step climbs of
 //! [`crate::rounds`], so both end every climb at the same iteration.
 
+use crate::index::sumtree::BallSum;
 use crate::observer::Observer;
-use crate::sumtree::BallSum;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -3,17 +3,17 @@
 //! lock-step), the modes merged ([`crate::merge`]), every point labelled with
 //! its nearest centre ([`crate::label`]).
 
-use crate::bands::BandIndex;
 use crate::bandwidth::{estimate_bandwidth_observed, BandwidthOptions};
 use crate::climb::{climb_each, Climbs};
 use crate::error::{MeanShiftError, Result};
+use crate::index::bands::BandIndex;
+use crate::index::sumtree::build_ball_sum;
 use crate::label::assign_labels;
 use crate::matrix::Matrix;
 use crate::merge::{modes_by_intensity, suppress_near_duplicates};
 use crate::observer::{Observer, Unobserved};
 use crate::rounds::climb_in_rounds;
 use crate::seeding::{get_bin_seeds, SeedPrecision};
-use crate::sumtree::build_ball_sum;
 use crate::threads::{resolve_threads, with_threads};
 use std::borrow::Cow;
 

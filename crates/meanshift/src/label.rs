@@ -3,7 +3,7 @@
 
 use crate::alloc::vec_with_capacity;
 use crate::error::Result;
-use crate::neighbors::build_index;
+use crate::index::neighbors::build_index;
 use rayon::prelude::*;
 
 /// The index of the nearest centre of each point (lowest index on ties); with

@@ -19,26 +19,24 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod alloc;
-mod bands;
 mod bandwidth;
 mod blobs;
 mod climb;
 mod error;
-mod exact;
 mod fit;
 #[doc(hidden)]
+pub use index::{neighbors, sumtree};
+#[doc(hidden)]
 pub mod fuzzing;
+mod index;
 mod label;
 mod matrix;
 mod merge;
-pub mod neighbors;
 mod numeric;
 mod observer;
 mod rng;
 mod rounds;
 mod seeding;
-mod strip;
-pub mod sumtree;
 mod threads;
 
 pub use bandwidth::{estimate_bandwidth, estimate_bandwidth_observed, BandwidthOptions};

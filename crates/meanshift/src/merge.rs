@@ -2,7 +2,7 @@
 //! by intensity, then near-duplicates suppressed.
 
 use crate::climb::Climbs;
-use crate::neighbors::build_index;
+use crate::index::neighbors::build_index;
 use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
 

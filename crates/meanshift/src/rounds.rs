@@ -13,8 +13,8 @@
 //! remembered, and where the pieces end, change only the work done, never a
 //! result, so results do not depend on threads.
 
-use crate::bands::{BallTotal, BandIndex};
 use crate::climb::{moved_and_stops, stop_distance, Climbs};
+use crate::index::bands::{BallTotal, BandIndex};
 use crate::observer::Observer;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};

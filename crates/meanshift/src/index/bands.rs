@@ -8,7 +8,7 @@
 //! in O(1). A query visits about `2 * BANDS_PER_RADIUS + 3` bands and tests the
 //! points near the circle, with no data-dependent tree walk.
 //!
-//! Exactness, as in [`crate::sumtree`]: a point is in the ball when
+//! Exactness, as in [`crate::index::sumtree`]: a point is in the ball when
 //! `fl(fl(dx²) + fl(dy²)) <= r²`, scikit-learn's test; every shortcut is
 //! decided with the same rounded operations on the band's extreme
 //! coordinates, which bound every point's by monotonicity of rounding. Sums are
@@ -17,8 +17,8 @@
 
 use crate::alloc::vec_with_capacity;
 use crate::error::Result;
-use crate::exact::FixedScale;
-use crate::strip::{self, Found, Kernel, Strip};
+use crate::index::exact::FixedScale;
+use crate::index::strip::{self, Found, Kernel, Strip};
 use rayon::prelude::*;
 
 /// Bands per bandwidth: thinner bands mean fewer points tested one by one and
