@@ -2,18 +2,18 @@
 //! until a step is short enough or the iterations run out
 //! (scikit-learn's `_mean_shift_single_seed`).
 //!
-//! The step's query comes from [`crate::index::sumtree`]; the stop rule,
+//! The step's query comes from [`crate::index`]; the stop rule,
 //! [`moved_and_stops`], is shared with the lock-step climbs of
 //! [`crate::rounds`], so both end every climb at the same iteration.
 
-use crate::index::sumtree::BallSum;
+use crate::index::BallSum;
 use crate::observer::Observer;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Where one seed's climb ended.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Climb {
+pub(crate) struct Climb {
     pub position: Vec<f64>,
     /// Points within the bandwidth of the position before the last move; 0 when
     /// the seed had no neighbour at all (it is then discarded).
@@ -69,7 +69,7 @@ pub(crate) fn stop_distance(bandwidth: f64) -> f64 {
 /// Each step moves to the mean of the points within `bandwidth` (inclusive);
 /// it stops when a move is at most `1e-3 * bandwidth` long or after
 /// `max_iter` completed iterations (so at most `max_iter + 1` moves).
-pub fn climb(seed: &[f64], index: &dyn BallSum, bandwidth: f64, max_iter: usize) -> Climb {
+pub(crate) fn climb(seed: &[f64], index: &dyn BallSum, bandwidth: f64, max_iter: usize) -> Climb {
     let dim = seed.len();
     let stop = stop_distance(bandwidth);
     let radius2 = bandwidth * bandwidth;
@@ -146,4 +146,56 @@ pub(crate) fn climb_each(
         all.push(&c?);
     }
     Some(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{for_climbs, ClimbIndex};
+
+    /// X = [0, 1, 2, 10] (1-D), bandwidth 1.5, one seed at 0:
+    /// move 1: neighbours {0, 1} -> 0.5; move 2: {0, 1, 2} (2 is exactly on the radius) -> 1.0;
+    /// move 3: {0, 1, 2} -> 1.0, shift 0 -> stop.
+    const LINE: [f64; 4] = [0.0, 1.0, 2.0, 10.0];
+
+    /// What a fit climbs on for `LINE` (a 1-D sum tree).
+    fn line_index() -> Box<dyn BallSum> {
+        match for_climbs(&LINE, 1, 1, 1.5).unwrap() {
+            ClimbIndex::BallSums(sums) => sums,
+            ClimbIndex::Bands(_) => panic!("no bands in 1-D"),
+        }
+    }
+
+    #[test]
+    fn max_iter_zero_still_moves_once() {
+        let index = line_index();
+        let c = climb(&[0.0], index.as_ref(), 1.5, 0);
+        assert_eq!(
+            (c.position.clone(), c.intensity, c.completed),
+            (vec![0.5], 2, 0)
+        );
+    }
+
+    #[test]
+    fn climb_counts_completed_iterations_and_includes_the_boundary() {
+        let index = line_index();
+        // max_iter 1: two moves, the second from 0.5 where 2.0 is at exactly 1.5.
+        let c = climb(&[0.0], index.as_ref(), 1.5, 1);
+        assert_eq!(
+            (c.position.clone(), c.intensity, c.completed),
+            (vec![1.0], 3, 1)
+        );
+        // Unlimited: a third move of length 0 stops the climb; it is not counted.
+        let c = climb(&[0.0], index.as_ref(), 1.5, 300);
+        assert_eq!(
+            (c.position.clone(), c.intensity, c.completed),
+            (vec![1.0], 3, 2)
+        );
+        // A seed with no neighbour stays put with intensity 0.
+        let c = climb(&[5.0], index.as_ref(), 1.5, 300);
+        assert_eq!(
+            (c.position.clone(), c.intensity, c.completed),
+            (vec![5.0], 0, 0)
+        );
+    }
 }

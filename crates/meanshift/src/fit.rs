@@ -6,8 +6,7 @@
 use crate::bandwidth::{estimate_bandwidth_observed, BandwidthOptions};
 use crate::climb::{climb_each, Climbs};
 use crate::error::{MeanShiftError, Result};
-use crate::index::bands::BandIndex;
-use crate::index::sumtree::build_ball_sum;
+use crate::index::{for_climbs, ClimbIndex};
 use crate::label::assign_labels;
 use crate::matrix::Matrix;
 use crate::merge::{modes_by_intensity, suppress_near_duplicates};
@@ -20,7 +19,7 @@ use std::borrow::Cow;
 /// `MeanShift`'s parameters, with scikit-learn's defaults in `Default`.
 #[derive(Debug, Clone, Copy)]
 pub struct MeanShiftOptions<'a> {
-    /// `None`: [`estimate_bandwidth`] on all samples (quantile 0.3).
+    /// `None`: [`crate::estimate_bandwidth`] on all samples (quantile 0.3).
     pub bandwidth: Option<f64>,
     /// Starting points; `None` uses bin seeds or every sample.
     pub seeds: Option<Matrix<'a>>,
@@ -147,7 +146,7 @@ fn fit_on_current_pool(
     if modes.is_empty() {
         return Err(MeanShiftError::NoPointWithinBandwidth { bandwidth });
     }
-    let cluster_centers = suppress_near_duplicates(&modes, dim, bandwidth);
+    let cluster_centers = suppress_near_duplicates(&modes, dim, bandwidth)?;
     let labels = assign_labels(
         &points,
         &cluster_centers,
@@ -194,10 +193,8 @@ fn seeds<'a>(
     })
 }
 
-/// Many seeds (at least one per this many points) make the 2-D band index pay for its build.
-const POINTS_PER_SEED_FOR_BANDS: usize = 16;
-
-/// Every seed's climb, in seed order, on the best index for the data.
+/// Every seed's climb, in seed order, on the structure [`crate::index`] selects:
+/// in lock-step rounds on the band index, or one climb per seed.
 fn climb_all(
     points: &[f64],
     seeds: &[f64],
@@ -207,15 +204,13 @@ fn climb_all(
     observer: &dyn Observer,
 ) -> Result<Climbs> {
     let n_seeds = seeds.len() / dim;
-    if dim == 2 && n_seeds.saturating_mul(POINTS_PER_SEED_FOR_BANDS) >= points.len() / dim {
-        if let Some(bands) = BandIndex::new(points, bandwidth)? {
-            return climb_in_rounds(seeds, &bands, bandwidth, max_iter, observer)
-                .ok_or(MeanShiftError::Aborted);
+    match for_climbs(points, dim, n_seeds, bandwidth)? {
+        ClimbIndex::Bands(bands) => climb_in_rounds(seeds, &bands, bandwidth, max_iter, observer),
+        ClimbIndex::BallSums(sums) => {
+            climb_each(seeds, dim, sums.as_ref(), bandwidth, max_iter, observer)
         }
     }
-    let index = build_ball_sum(points, dim)?;
-    climb_each(seeds, dim, index.as_ref(), bandwidth, max_iter, observer)
-        .ok_or(MeanShiftError::Aborted)
+    .ok_or(MeanShiftError::Aborted)
 }
 
 /// `MeanShift.predict`: the nearest of `centers` (row-major) for every row of

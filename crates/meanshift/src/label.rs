@@ -3,7 +3,7 @@
 
 use crate::alloc::vec_with_capacity;
 use crate::error::Result;
-use crate::index::neighbors::build_index;
+use crate::index::for_neighbors;
 use rayon::prelude::*;
 
 /// The index of the nearest centre of each point (lowest index on ties); with
@@ -14,7 +14,7 @@ pub(crate) fn assign_labels(
     dim: usize,
     orphan_radius: Option<f64>,
 ) -> Result<Vec<i32>> {
-    let index = build_index(centers, dim);
+    let index = for_neighbors(centers, dim)?;
     let mut labels = vec_with_capacity(points.len() / dim, "labels")?;
     labels.par_extend(points.par_chunks_exact(dim).map(|p| {
         let (nearest, d2) = index.nearest(p);

@@ -25,8 +25,6 @@ mod climb;
 mod error;
 mod fit;
 #[doc(hidden)]
-pub use index::{neighbors, sumtree};
-#[doc(hidden)]
 pub mod fuzzing;
 mod index;
 mod label;
@@ -41,11 +39,9 @@ mod threads;
 
 pub use bandwidth::{estimate_bandwidth, estimate_bandwidth_observed, BandwidthOptions};
 pub use blobs::{make_blobs, Blobs, BlobsOptions, Centers, MAX_BLOB_VALUES};
-pub use climb::{climb, Climb};
 pub use error::{MeanShiftError, Result};
 pub use fit::{fit, fit_observed, predict, MeanShiftFit, MeanShiftOptions};
 pub use matrix::{Elements, Matrix};
-pub use numeric::numpy_sum;
 pub use observer::{Observer, Unobserved};
 pub use rng::RandomState;
 pub use seeding::{get_bin_seeds, BinSeeds, SeedPrecision};

@@ -2,7 +2,8 @@
 //! by intensity, then near-duplicates suppressed.
 
 use crate::climb::Climbs;
-use crate::index::neighbors::build_index;
+use crate::error::Result;
+use crate::index::for_neighbors;
 use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
 
@@ -47,9 +48,9 @@ pub(crate) fn suppress_near_duplicates(
     modes: &[(Vec<f64>, usize)],
     dim: usize,
     bandwidth: f64,
-) -> Vec<f64> {
+) -> Result<Vec<f64>> {
     let sorted: Vec<f64> = modes.iter().flat_map(|(p, _)| p.iter().copied()).collect();
-    let index = build_index(&sorted, dim);
+    let index = for_neighbors(&sorted, dim)?;
     let mut unique = vec![true; modes.len()];
     let radius2 = bandwidth * bandwidth;
     for i in 0..modes.len() {
@@ -60,12 +61,12 @@ pub(crate) fn suppress_near_duplicates(
             unique[i] = true;
         }
     }
-    sorted
+    Ok(sorted
         .chunks_exact(dim)
         .zip(&unique)
         .filter(|(_, keep)| **keep)
         .flat_map(|(row, _)| row.iter().copied())
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]

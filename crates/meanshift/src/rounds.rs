@@ -14,7 +14,7 @@
 //! result, so results do not depend on threads.
 
 use crate::climb::{moved_and_stops, stop_distance, Climbs};
-use crate::index::bands::{BallTotal, BandIndex};
+use crate::index::{BallTotal, BandIndex};
 use crate::observer::Observer;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
@@ -372,7 +372,7 @@ mod tests {
         let mut seeds = points.clone();
         seeds.extend([1e3, 1e3, 0.0, 0.0, points[0], points[1]]);
         for bandwidth in [0.3, 1.5, 4.0] {
-            let index = BandIndex::new(&points, bandwidth).unwrap().unwrap();
+            let index = BandIndex::planned(&points, bandwidth);
             for max_iter in [0, 1, 2, 300] {
                 let mut alone = Climbs::with_capacity(seeds.len() / 2, 2);
                 for s in seeds.chunks_exact(2) {
@@ -433,7 +433,7 @@ mod tests {
             }
         }
         let points = [0.0, 0.0, 1.0, 1.0];
-        let index = BandIndex::new(&points, 2.0).unwrap().unwrap();
+        let index = BandIndex::planned(&points, 2.0);
         assert_eq!(climb_in_rounds(&points, &index, 2.0, 300, &Stop), None);
     }
 }
