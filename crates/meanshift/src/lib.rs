@@ -24,6 +24,7 @@ mod blobs;
 mod climb;
 mod error;
 mod fit;
+#[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
 mod index;
