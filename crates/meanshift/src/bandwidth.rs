@@ -1,13 +1,12 @@
 //! `estimate_bandwidth`: the mean distance of each sample to its k-th nearest neighbour.
 
 use crate::error::{MeanShiftError, Result};
+use crate::index::for_kth_distance;
 use crate::matrix::Matrix;
-use crate::neighbors::build_index;
 use crate::numeric::numpy_sum;
 use crate::observer::{Observer, Unobserved};
 use crate::params::estimate_bandwidth as rules;
 use crate::rng::RandomState;
-use crate::sumtree::build_ball_sum;
 use rayon::prelude::*;
 
 /// Options of [`estimate_bandwidth`], scikit-learn's defaults in `Default`.
@@ -32,9 +31,7 @@ impl Default for BandwidthOptions {
 
 /// Rows per batch in scikit-learn's loop; the sum is accumulated batch by batch.
 const BATCH: usize = 500;
-/// Up to this k the KD-tree's k-nearest query is used; above, the count search.
-const SMALL_K: usize = 32;
-/// Rows handed to one parallel task in the count search.
+/// Rows handed to one parallel task.
 const ROWS_PER_TASK: usize = 64;
 
 /// Estimates the bandwidth as scikit-learn does: with `n_samples`, the first
@@ -74,34 +71,26 @@ pub fn estimate_bandwidth_observed(
     };
     let m = points.len() / dim;
     let k = ((m as f64 * options.quantile) as usize).max(1);
-    let kth = if k <= SMALL_K {
-        let index = build_index(&points, dim);
-        points
-            .par_chunks_exact(dim)
-            .map(|row| (!observer.is_aborted()).then(|| index.kth_squared_distance(row, k).sqrt()))
-            .collect::<Option<Vec<f64>>>()
-    } else {
-        // Large k: count-based search on the sum tree, each row starting from the
-        // previous row's answer (the answers are exact, so the order is free).
-        let tree = build_ball_sum(&points, dim)?;
-        points
-            .par_chunks(dim * ROWS_PER_TASK)
-            .map(|rows| {
-                let mut hint = 0.0;
-                let mut out = Vec::with_capacity(rows.len() / dim);
-                for row in rows.chunks_exact(dim) {
-                    if observer.is_aborted() {
-                        return None;
-                    }
-                    hint = tree.kth_squared_distance(row, k, hint);
-                    out.push(hint.sqrt());
+    // Each row starts from the previous row's answer (which only speeds up a
+    // search; the answers are exact, so the order is free).
+    let index = for_kth_distance(&points, dim, k)?;
+    let kth = points
+        .par_chunks(dim * ROWS_PER_TASK)
+        .map(|rows| {
+            let mut hint = 0.0;
+            let mut out = Vec::with_capacity(rows.len() / dim);
+            for row in rows.chunks_exact(dim) {
+                if observer.is_aborted() {
+                    return None;
                 }
-                Some(out)
-            })
-            .collect::<Option<Vec<Vec<f64>>>>()
-            .map(|chunks| chunks.concat())
-    }
-    .ok_or(MeanShiftError::Aborted)?;
+                hint = index.kth_squared_distance(row, k, hint);
+                out.push(hint.sqrt());
+            }
+            Some(out)
+        })
+        .collect::<Option<Vec<Vec<f64>>>>()
+        .map(|chunks| chunks.concat())
+        .ok_or(MeanShiftError::Aborted)?;
     let total = kth
         .chunks(BATCH)
         .fold(0.0, |acc, batch| acc + numpy_sum(batch));

@@ -4,7 +4,7 @@
 //! terms (the Node binding's camelCase, or scikit-learn's words for `Display`).
 //! The core never panics on user input.
 
-use crate::params::{PythonTerms, Rule, Terms};
+use crate::rule::{PythonTerms, Rule, Terms};
 
 /// A value that broke a rule.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +34,7 @@ pub enum TooLarge {
 /// Everything that can go wrong in the core.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MeanShiftError {
-    /// A parameter outside its rule (see [`crate::params`]).
+    /// A parameter outside its rule (the rules are in `params.rs`).
     InvalidParameter { rule: &'static Rule, got: Got },
 
     /// A matrix with no rows, or rows of no features.

@@ -1,27 +1,26 @@
-//! `MeanShift.fit` and `predict`: hill climbing from every seed, merging of the
-//! modes found, and labelling by nearest centre.
+//! `MeanShift.fit` and `predict`, as the algorithm reads: the bandwidth, the
+//! seeds, a climb from every seed ([`crate::climb`], or [`crate::rounds`] in
+//! lock-step), the modes merged ([`crate::merge`]), every point labelled with
+//! its nearest centre ([`crate::label`]).
 
-use crate::alloc::vec_with_capacity;
-use crate::bands::BandIndex;
 use crate::bandwidth::{estimate_bandwidth_observed, BandwidthOptions};
+use crate::climb::{climb_each, Climbs};
 use crate::error::{MeanShiftError, Result};
+use crate::index::{for_climbs, ClimbIndex};
+use crate::label::assign_labels;
 use crate::matrix::Matrix;
-use crate::neighbors::build_index;
+use crate::merge::{modes_by_intensity, suppress_near_duplicates};
 use crate::observer::{Observer, Unobserved};
 use crate::params::mean_shift as rules;
 use crate::rounds::climb_in_rounds;
 use crate::seeding::{get_bin_seeds, SeedPrecision};
-use crate::sumtree::{build_ball_sum, BallSum};
 use crate::threads::{resolve_threads, with_threads};
-use rayon::prelude::*;
-use rustc_hash::FxHashMap;
-use std::cmp::Ordering;
-use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
+use std::borrow::Cow;
 
 /// `MeanShift`'s parameters, with scikit-learn's defaults in `Default`.
 #[derive(Debug, Clone, Copy)]
 pub struct MeanShiftOptions<'a> {
-    /// `None`: [`estimate_bandwidth`] on all samples (quantile 0.3).
+    /// `None`: [`crate::estimate_bandwidth`] on all samples (quantile 0.3).
     pub bandwidth: Option<f64>,
     /// Starting points; `None` uses bin seeds or every sample.
     pub seeds: Option<Matrix<'a>>,
@@ -67,107 +66,6 @@ impl MeanShiftFit {
     pub fn n_clusters(&self) -> usize {
         self.cluster_centers.len() / self.n_features.max(1)
     }
-}
-
-/// Where one seed's climb ended.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Climb {
-    pub position: Vec<f64>,
-    /// Points within the bandwidth of the position before the last move; 0 when
-    /// the seed had no neighbour at all (it is then discarded).
-    pub intensity: usize,
-    /// Iterations completed; the last move is not counted.
-    pub completed: usize,
-}
-
-/// Where every seed's climb ended, in seed order: the fields of [`Climb`],
-/// one array each (no allocation per seed).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Climbs {
-    pub dim: usize,
-    /// Row-major, `dim` values per seed.
-    pub positions: Vec<f64>,
-    pub intensities: Vec<usize>,
-    pub completed: Vec<usize>,
-}
-
-impl Climbs {
-    pub fn with_capacity(n_seeds: usize, dim: usize) -> Self {
-        Self {
-            dim,
-            positions: Vec::with_capacity(n_seeds * dim),
-            intensities: Vec::with_capacity(n_seeds),
-            completed: Vec::with_capacity(n_seeds),
-        }
-    }
-
-    pub fn push(&mut self, climb: &Climb) {
-        self.positions.extend_from_slice(&climb.position);
-        self.intensities.push(climb.intensity);
-        self.completed.push(climb.completed);
-    }
-
-    pub fn position(&self, seed: usize) -> &[f64] {
-        &self.positions[seed * self.dim..(seed + 1) * self.dim]
-    }
-
-    pub fn len(&self) -> usize {
-        self.intensities.len()
-    }
-}
-
-/// Climbs from `seed` to a mode of the flat-kernel density of `points`.
-///
-/// Each step moves to the mean of the points within `bandwidth` (inclusive);
-/// it stops when a move is at most `1e-3 * bandwidth` long or after
-/// `max_iter` completed iterations (so at most `max_iter + 1` moves).
-pub fn climb(seed: &[f64], index: &dyn BallSum, bandwidth: f64, max_iter: usize) -> Climb {
-    let dim = seed.len();
-    let stop = 1e-3 * bandwidth;
-    let radius2 = bandwidth * bandwidth;
-    let mut position = seed.to_vec();
-    let mut mean = vec![0.0; dim];
-    let mut completed = 0;
-    loop {
-        mean.fill(0.0);
-        let count = index.ball_sum(&position, radius2, &mut mean);
-        if count == 0 {
-            return Climb {
-                position,
-                intensity: 0,
-                completed,
-            };
-        }
-        let n = count as f64;
-        mean.iter_mut().for_each(|s| *s /= n);
-        if moved_and_stops(&mut position, &mean, stop, completed, max_iter) {
-            return Climb {
-                position,
-                intensity: count,
-                completed,
-            };
-        }
-        completed += 1;
-    }
-}
-
-/// One iteration of a climb: moves `position` to `mean` (of the points within
-/// the bandwidth) and says whether the climb ends there, after a move at most
-/// `stop` long or `max_iter` completed iterations.
-#[inline]
-pub(crate) fn moved_and_stops(
-    position: &mut [f64],
-    mean: &[f64],
-    stop: f64,
-    completed: usize,
-    max_iter: usize,
-) -> bool {
-    let mut shift2 = 0.0;
-    for (p, &m) in position.iter_mut().zip(mean) {
-        shift2 += (m - *p) * (m - *p);
-        *p = m;
-    }
-    shift2.sqrt() <= stop || completed == max_iter
 }
 
 /// Checks `x` and the options against [`crate::params::mean_shift`]'s rules.
@@ -227,22 +125,7 @@ fn fit_on_current_pool(
             SeedPrecision::Float64,
         ),
     };
-    let seeds: std::borrow::Cow<[f64]> = match (&options.seeds, options.bin_seeding) {
-        (Some(seeds), _) => seeds.to_f64()?,
-        (None, true) => {
-            let binned = get_bin_seeds(x, bandwidth, options.min_bin_freq, precision)?;
-            warnings.extend(binned.warning);
-            if binned.seeds.is_empty() {
-                return Err(MeanShiftError::NoBinSeeds {
-                    bin_size: bandwidth,
-                    min_bin_freq: options.min_bin_freq,
-                });
-            }
-            binned.seeds.into()
-        }
-        (None, false) => std::borrow::Cow::Borrowed(&points[..]),
-    };
-
+    let seeds = seeds(x, &points, options, bandwidth, precision, &mut warnings)?;
     let climbs = climb_all(&points, &seeds, dim, bandwidth, options.max_iter, observer)?;
     let n_iter = climbs.completed.iter().copied().max().unwrap_or(0);
 
@@ -250,7 +133,7 @@ fn fit_on_current_pool(
     if modes.is_empty() {
         return Err(MeanShiftError::NoPointWithinBandwidth { bandwidth });
     }
-    let cluster_centers = suppress_near_duplicates(&modes, dim, bandwidth);
+    let cluster_centers = suppress_near_duplicates(&modes, dim, bandwidth)?;
     let labels = assign_labels(
         &points,
         &cluster_centers,
@@ -271,10 +154,34 @@ fn fit_on_current_pool(
     })
 }
 
-/// Many seeds (at least one per this many points) make the 2-D band index pay for its build.
-const POINTS_PER_SEED_FOR_BANDS: usize = 16;
+/// Where the climbs start: the given seeds, one per occupied bin, or every point.
+fn seeds<'a>(
+    x: &Matrix<'a>,
+    points: &'a [f64],
+    options: &MeanShiftOptions<'a>,
+    bandwidth: f64,
+    precision: SeedPrecision,
+    warnings: &mut Vec<String>,
+) -> Result<Cow<'a, [f64]>> {
+    Ok(match (&options.seeds, options.bin_seeding) {
+        (Some(seeds), _) => seeds.to_f64()?,
+        (None, true) => {
+            let binned = get_bin_seeds(x, bandwidth, options.min_bin_freq, precision)?;
+            warnings.extend(binned.warning);
+            if binned.seeds.is_empty() {
+                return Err(MeanShiftError::NoBinSeeds {
+                    bin_size: bandwidth,
+                    min_bin_freq: options.min_bin_freq,
+                });
+            }
+            binned.seeds.into()
+        }
+        (None, false) => Cow::Borrowed(points),
+    })
+}
 
-/// Every seed's climb, in seed order, on the best index for the data.
+/// Every seed's climb, in seed order, on the structure [`crate::index`] selects:
+/// in lock-step rounds on the band index, or one climb per seed.
 fn climb_all(
     points: &[f64],
     seeds: &[f64],
@@ -284,108 +191,13 @@ fn climb_all(
     observer: &dyn Observer,
 ) -> Result<Climbs> {
     let n_seeds = seeds.len() / dim;
-    if dim == 2 && n_seeds.saturating_mul(POINTS_PER_SEED_FOR_BANDS) >= points.len() / dim {
-        if let Some(bands) = BandIndex::new(points, bandwidth)? {
-            return climb_in_rounds(seeds, &bands, bandwidth, max_iter, observer)
-                .ok_or(MeanShiftError::Aborted);
+    match for_climbs(points, dim, n_seeds, bandwidth)? {
+        ClimbIndex::Bands(bands) => climb_in_rounds(seeds, &bands, bandwidth, max_iter, observer),
+        ClimbIndex::BallSums(sums) => {
+            climb_each(seeds, dim, sums.as_ref(), bandwidth, max_iter, observer)
         }
     }
-    let index = build_ball_sum(points, dim)?;
-    let done = AtomicUsize::new(0);
-    let climbs: Vec<Option<Climb>> = seeds
-        .par_chunks_exact(dim)
-        .map(|seed| {
-            if observer.is_aborted() {
-                return None;
-            }
-            let result = climb(seed, index.as_ref(), bandwidth, max_iter);
-            observer.on_progress(done.fetch_add(1, AtomicOrdering::Relaxed) + 1, n_seeds);
-            Some(result)
-        })
-        .collect();
-    let mut all = Climbs::with_capacity(n_seeds, dim);
-    for c in climbs {
-        all.push(&c.ok_or(MeanShiftError::Aborted)?);
-    }
-    Ok(all)
-}
-
-/// Keeps the climbs that found points, one per exact final position (the later
-/// seed setting the intensity, the first one the key, as a Python dict does),
-/// sorted by `(intensity, position)` descending.
-fn modes_by_intensity(climbs: &Climbs) -> Vec<(Vec<f64>, usize)> {
-    let mut modes: Vec<(Vec<f64>, usize)> = Vec::new();
-    // Few distinct positions: a key is allocated only when first seen.
-    let mut slot_of: FxHashMap<Vec<u64>, usize> = FxHashMap::default();
-    let mut key = Vec::with_capacity(climbs.dim);
-    for seed in (0..climbs.len()).filter(|&s| climbs.intensities[s] > 0) {
-        let position = climbs.position(seed);
-        key.clear();
-        // `+ 0.0` maps -0.0 to 0.0: Python's equal tuples are one key.
-        key.extend(position.iter().map(|v| (v + 0.0).to_bits()));
-        let intensity = climbs.intensities[seed];
-        match slot_of.get(key.as_slice()) {
-            Some(&slot) => modes[slot].1 = intensity,
-            None => {
-                slot_of.insert(key.clone(), modes.len());
-                modes.push((position.to_vec(), intensity));
-            }
-        }
-    }
-    modes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| compare_tuples(&b.0, &a.0)));
-    modes
-}
-
-/// Python's lexicographic tuple comparison of floats.
-fn compare_tuples(a: &[f64], b: &[f64]) -> Ordering {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| x.partial_cmp(y).unwrap_or(Ordering::Equal))
-        .find(|o| o.is_ne())
-        .unwrap_or(Ordering::Equal)
-}
-
-/// Greedy de-duplication in order: each mode still standing removes every other
-/// mode within `bandwidth`. Returns the survivors, row-major, in order.
-fn suppress_near_duplicates(modes: &[(Vec<f64>, usize)], dim: usize, bandwidth: f64) -> Vec<f64> {
-    let sorted: Vec<f64> = modes.iter().flat_map(|(p, _)| p.iter().copied()).collect();
-    let index = build_index(&sorted, dim);
-    let mut unique = vec![true; modes.len()];
-    let radius2 = bandwidth * bandwidth;
-    for i in 0..modes.len() {
-        if unique[i] {
-            index.for_each_within(&sorted[i * dim..(i + 1) * dim], radius2, &mut |j| {
-                unique[j] = false
-            });
-            unique[i] = true;
-        }
-    }
-    sorted
-        .chunks_exact(dim)
-        .zip(&unique)
-        .filter(|(_, keep)| **keep)
-        .flat_map(|(row, _)| row.iter().copied())
-        .collect()
-}
-
-/// The index of the nearest centre of each point (lowest index on ties); with
-/// `orphan_radius`, points farther than it from every centre get `-1`.
-fn assign_labels(
-    points: &[f64],
-    centers: &[f64],
-    dim: usize,
-    orphan_radius: Option<f64>,
-) -> Result<Vec<i32>> {
-    let index = build_index(centers, dim);
-    let mut labels = vec_with_capacity(points.len() / dim, "labels")?;
-    labels.par_extend(points.par_chunks_exact(dim).map(|p| {
-        let (nearest, d2) = index.nearest(p);
-        match orphan_radius {
-            Some(r) if d2.sqrt() > r => -1,
-            _ => nearest as i32,
-        }
-    }));
-    Ok(labels)
+    .ok_or(MeanShiftError::Aborted)
 }
 
 /// `MeanShift.predict`: the nearest of `centers` (row-major) for every row of
@@ -418,39 +230,4 @@ pub fn predict(
     with_threads(threads, || {
         assign_labels(&points, &centers, n_features, None)
     })?
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn modes_keep_the_first_seeds_key_and_the_last_seeds_intensity_like_a_python_dict() {
-        let ends: [([f64; 2], usize); 7] = [
-            ([-0.0, 1.0], 3), // the key for [0, 1]
-            ([2.0, 2.0], 5),
-            ([9.0, 9.0], 0), // found no point: dropped
-            ([0.0, 1.0], 7), // same key as -0.0: sets the intensity
-            ([2.0, 2.0], 4), // last for [2, 2]
-            ([1.0, 5.0], 4),
-            ([0.5, 0.5], 9),
-        ];
-        let mut climbs = Climbs::with_capacity(ends.len(), 2);
-        for (position, intensity) in ends {
-            climbs.push(&Climb {
-                position: position.to_vec(),
-                intensity,
-                completed: 1,
-            });
-        }
-        let modes = modes_by_intensity(&climbs);
-        let expected: Vec<(Vec<f64>, usize)> = vec![
-            (vec![0.5, 0.5], 9),
-            (vec![-0.0, 1.0], 7),
-            (vec![2.0, 2.0], 4),
-            (vec![1.0, 5.0], 4),
-        ];
-        assert_eq!(modes, expected);
-        assert!(modes[1].0[0].is_sign_negative(), "the first seed's key");
-    }
 }

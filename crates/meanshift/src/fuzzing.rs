@@ -1,5 +1,6 @@
 //! The fuzz harness's body, kept in the crate so that stable `cargo test` can
 //! replay saved inputs (`fuzz/regressions/`) exactly as the fuzzer ran them.
+//! Public only with the `fuzzing` feature, which the fuzz crate enables.
 
 use crate::{
     estimate_bandwidth, fit, get_bin_seeds, predict, BandwidthOptions, Matrix, MeanShiftOptions,
@@ -81,4 +82,25 @@ pub fn check_entry_points(data: &[u8]) {
         assert!(b >= 0.0 || b.is_nan(), "negative bandwidth {b}");
     }
     let _ = get_bin_seeds(&x, bin_size, min_bin_freq, SeedPrecision::Float32);
+}
+
+#[cfg(test)]
+mod tests {
+    /// Replays the saved fuzz inputs (`fuzz/regressions/`: every crash the fuzzer
+    /// found, plus seed inputs) through the same harness on stable Rust.
+    #[test]
+    fn saved_fuzz_inputs_run_clean() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/regressions");
+        let mut count = 0;
+        for entry in std::fs::read_dir(dir).expect("fuzz/regressions exists") {
+            let path = entry.expect("readable entry").path();
+            if path.extension().is_some_and(|e| e == "md") {
+                continue;
+            }
+            let data = std::fs::read(&path).expect("readable input");
+            super::check_entry_points(&data);
+            count += 1;
+        }
+        assert!(count > 0, "no saved inputs in {dir}");
+    }
 }

@@ -19,32 +19,32 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod alloc;
-mod bands;
 mod bandwidth;
 mod blobs;
+mod climb;
 mod error;
-mod exact;
 mod fit;
+#[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+mod index;
+mod label;
 mod matrix;
-pub mod neighbors;
+mod merge;
 mod numeric;
 mod observer;
 pub mod params;
 mod rng;
 mod rounds;
+mod rule;
 mod seeding;
-mod strip;
-pub mod sumtree;
 mod threads;
 
 pub use bandwidth::{estimate_bandwidth, estimate_bandwidth_observed, BandwidthOptions};
 pub use blobs::{make_blobs, Blobs, BlobsOptions, Centers, MAX_BLOB_VALUES};
 pub use error::{Got, MeanShiftError, Result, TooLarge};
-pub use fit::{climb, fit, fit_observed, predict, Climb, MeanShiftFit, MeanShiftOptions};
+pub use fit::{fit, fit_observed, predict, MeanShiftFit, MeanShiftOptions};
 pub use matrix::{Elements, Matrix};
-pub use numeric::numpy_sum;
 pub use observer::{Observer, Unobserved};
 pub use params::{EntryPoint, Rule, Terms};
 pub use rng::RandomState;

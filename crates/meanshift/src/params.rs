@@ -5,41 +5,7 @@
 //! identifiers; a caller renders them in its own terms (see [`Terms`]).
 
 use crate::error::{Got, MeanShiftError, Result};
-
-/// One end of an interval.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Bound {
-    Closed(f64),
-    Open(f64),
-    Unbounded,
-}
-
-/// What values a parameter accepts.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Constraint {
-    /// A real number in the interval (NaN never is).
-    Real { low: Bound, high: Bound },
-    /// A whole number in the interval.
-    Integer { low: Bound, high: Bound },
-    /// A whole number other than 0 (joblib's `n_jobs`), at most 2^53 in size.
-    NonZeroInteger,
-    /// A rule that is no interval, in words.
-    Described(&'static str),
-}
-
-/// A parameter and its constraint.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rule {
-    /// The entry point the parameter belongs to (`MeanShift`, `estimate_bandwidth`).
-    pub owner: &'static str,
-    /// The core's identifier, e.g. `min_bin_freq`.
-    pub name: &'static str,
-    pub constraint: Constraint,
-    /// `None` is accepted too, and means the default.
-    pub optional: bool,
-    /// What the caller should know besides the range, appended to the message.
-    pub note: Option<&'static str>,
-}
+pub use crate::rule::{plain_number, Bound, Constraint, PythonTerms, Rule, Terms};
 
 /// The largest whole number a JavaScript number (an `f64`) holds exactly.
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -66,7 +32,7 @@ const fn int(low: i64, high: Option<u64>) -> Constraint {
 
 /// `MeanShift`'s parameters.
 pub mod mean_shift {
-    use super::*;
+    use crate::params::{int, rule, Bound, Constraint, Rule};
     const OWNER: &str = "MeanShift";
     pub const BANDWIDTH: Rule = Rule {
         optional: true,
@@ -82,7 +48,7 @@ pub mod mean_shift {
     pub const MIN_BIN_FREQ: Rule = rule(OWNER, "min_bin_freq", int(1, None));
     /// `n_iter_` is reported as a 32-bit count.
     pub const MAX_ITER: Rule = rule(OWNER, "max_iter", int(0, Some(u32::MAX as u64)));
-    /// Threads, joblib's convention (see [`crate::resolve_threads`], which caps them).
+    /// Threads, joblib's convention (see `resolve_threads`, which caps them).
     pub const N_JOBS: Rule = Rule {
         optional: true,
         note: Some("{none} and -1 use all cores"),
@@ -100,7 +66,7 @@ pub mod mean_shift {
 
 /// `estimate_bandwidth`'s parameters.
 pub mod estimate_bandwidth {
-    use super::*;
+    use crate::params::{int, rule, Bound, Constraint, Rule};
     const OWNER: &str = "estimate_bandwidth";
     pub const QUANTILE: Rule = rule(
         OWNER,
@@ -124,7 +90,7 @@ pub mod estimate_bandwidth {
 
 /// `get_bin_seeds`'s parameters.
 pub mod get_bin_seeds {
-    use super::*;
+    use crate::params::{rule, Bound, Constraint, Rule};
     const OWNER: &str = "get_bin_seeds";
     pub const BIN_SIZE: Rule = rule(
         OWNER,
@@ -142,7 +108,7 @@ pub mod get_bin_seeds {
 
 /// `make_blobs`'s parameters.
 pub mod make_blobs {
-    use super::*;
+    use crate::params::{int, rule, Bound, Constraint, Rule};
     const OWNER: &str = "make_blobs";
     pub const N_SAMPLES: Rule = rule(OWNER, "n_samples", int(0, None));
     pub const N_FEATURES: Rule = rule(OWNER, "n_features", int(1, None));
@@ -210,89 +176,7 @@ pub fn rules_of(entry: EntryPoint) -> &'static [Rule] {
     }
 }
 
-/// How a caller writes the core's identifiers and values in messages.
-pub trait Terms {
-    /// An identifier (`min_bin_freq`, `X`, `make_blobs`) as the caller spells it.
-    fn name(&self, identifier: &str) -> String;
-    /// The word for an absent value (`None` in Python).
-    fn none(&self) -> &'static str;
-    /// A number as the caller's language prints it.
-    fn number(&self, value: f64) -> String;
-}
-
-/// scikit-learn's terms: snake_case, `None`, Python's `inf`/`nan`.
-pub struct PythonTerms;
-
-impl Terms for PythonTerms {
-    fn name(&self, identifier: &str) -> String {
-        identifier.to_string()
-    }
-
-    fn none(&self) -> &'static str {
-        "None"
-    }
-
-    fn number(&self, value: f64) -> String {
-        if value.is_nan() {
-            "nan".into()
-        } else {
-            plain_number(value, "inf")
-        }
-    }
-}
-
-/// `value` without a fraction when it is whole, `infinity` for ±∞.
-pub fn plain_number(value: f64, infinity: &str) -> String {
-    if value.is_infinite() {
-        format!("{}{infinity}", if value < 0.0 { "-" } else { "" })
-    } else if value.fract() == 0.0 && value.abs() < 1e21 {
-        format!("{value:.0}")
-    } else {
-        value.to_string()
-    }
-}
-
-fn interval(kind: &str, low: Bound, high: Bound, real: bool) -> String {
-    let show = |v: f64| {
-        if v.is_infinite() {
-            "inf".to_string()
-        } else if real {
-            format!("{v:?}")
-        } else {
-            format!("{v:.0}")
-        }
-    };
-    let (open, low) = match low {
-        Bound::Closed(v) => ('[', show(v)),
-        Bound::Open(v) => ('(', show(v)),
-        Bound::Unbounded => ('(', "-inf".into()),
-    };
-    let (close, high) = match high {
-        Bound::Closed(v) => (']', show(v)),
-        Bound::Open(v) => (')', show(v)),
-        Bound::Unbounded => (')', "inf".into()),
-    };
-    format!("{kind} in the range {open}{low}, {high}{close}")
-}
-
 impl Rule {
-    /// What the parameter must be, e.g. `a float in the range (0.0, inf) or None`.
-    pub fn describe(&self, terms: &dyn Terms) -> String {
-        let mut text = match self.constraint {
-            Constraint::Real { low, high } => interval("a float", low, high, true),
-            Constraint::Integer { low, high } => interval("an int", low, high, false),
-            Constraint::NonZeroInteger => "a non-zero int".into(),
-            Constraint::Described(words) => words.into(),
-        };
-        if self.optional {
-            text.push_str(&format!(" or {}", terms.none()));
-        }
-        if let Some(note) = self.note {
-            text.push_str(&format!(" ({})", note.replace("{none}", terms.none())));
-        }
-        text
-    }
-
     fn error(&'static self, got: Got) -> MeanShiftError {
         MeanShiftError::InvalidParameter { rule: self, got }
     }

@@ -13,8 +13,8 @@
 //! remembered, and where the pieces end, change only the work done, never a
 //! result, so results do not depend on threads.
 
-use crate::bands::{BallTotal, BandIndex};
-use crate::fit::{moved_and_stops, Climbs};
+use crate::climb::{moved_and_stops, stop_distance, Climbs};
+use crate::index::{BallTotal, BandIndex};
 use crate::observer::Observer;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
@@ -219,7 +219,7 @@ pub(crate) fn climb_in_rounds(
     observer: &dyn Observer,
 ) -> Option<Climbs> {
     let radius2 = bandwidth * bandwidth;
-    let stop = 1e-3 * bandwidth;
+    let stop = stop_distance(bandwidth);
     let total = seeds.len() / 2;
     // Every seed's entry is set when its group's climb ends.
     let mut climbs = Climbs {
@@ -324,7 +324,7 @@ pub(crate) fn climb_in_rounds(
 mod tests {
     use super::*;
     use crate::blobs::{make_blobs, BlobsOptions};
-    use crate::fit::Climb;
+    use crate::climb::Climb;
     use crate::observer::Unobserved;
     use crate::threads::with_threads;
 
@@ -341,7 +341,13 @@ mod tests {
                     completed,
                 };
             };
-            if moved_and_stops(&mut position, &mean, 1e-3 * bandwidth, completed, max_iter) {
+            if moved_and_stops(
+                &mut position,
+                &mean,
+                stop_distance(bandwidth),
+                completed,
+                max_iter,
+            ) {
                 return Climb {
                     position: position.to_vec(),
                     intensity: ball.count,
@@ -366,7 +372,7 @@ mod tests {
         let mut seeds = points.clone();
         seeds.extend([1e3, 1e3, 0.0, 0.0, points[0], points[1]]);
         for bandwidth in [0.3, 1.5, 4.0] {
-            let index = BandIndex::new(&points, bandwidth).unwrap().unwrap();
+            let index = BandIndex::planned(&points, bandwidth);
             for max_iter in [0, 1, 2, 300] {
                 let mut alone = Climbs::with_capacity(seeds.len() / 2, 2);
                 for s in seeds.chunks_exact(2) {
@@ -427,7 +433,7 @@ mod tests {
             }
         }
         let points = [0.0, 0.0, 1.0, 1.0];
-        let index = BandIndex::new(&points, 2.0).unwrap().unwrap();
+        let index = BandIndex::planned(&points, 2.0);
         assert_eq!(climb_in_rounds(&points, &index, 2.0, 300, &Stop), None);
     }
 }

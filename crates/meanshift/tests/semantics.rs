@@ -1,10 +1,8 @@
 //! Spec facts that the scikit-learn fixtures do not pin down directly.
 
-use meanshift::sumtree::build_ball_sum;
 use meanshift::{
-    climb, estimate_bandwidth, fit, get_bin_seeds, make_blobs, numpy_sum, predict,
-    BandwidthOptions, BlobsOptions, Centers, Matrix, MeanShiftError, MeanShiftOptions, RandomState,
-    SeedPrecision,
+    estimate_bandwidth, fit, get_bin_seeds, make_blobs, predict, BandwidthOptions, BlobsOptions,
+    Centers, Matrix, MeanShiftError, MeanShiftOptions, SeedPrecision,
 };
 
 fn m<'a>(data: &'a [f64], n_cols: usize) -> Matrix<'a> {
@@ -20,13 +18,6 @@ const LINE: [f64; 4] = [0.0, 1.0, 2.0, 10.0];
 
 #[test]
 fn max_iter_zero_still_moves_once() {
-    let index = build_ball_sum(&LINE, 1).unwrap();
-    let c = climb(&[0.0], index.as_ref(), 1.5, 0);
-    assert_eq!(
-        (c.position.clone(), c.intensity, c.completed),
-        (vec![0.5], 2, 0)
-    );
-
     let x = m(&LINE, 1);
     let seeds = [0.0];
     let seeds = Matrix::from_f64("seeds", &seeds, 1, 1).unwrap();
@@ -46,29 +37,6 @@ fn max_iter_zero_still_moves_once() {
         "the seed moved once, to the mean of its neighbours"
     );
     assert_eq!(model.n_iter, 0);
-}
-
-#[test]
-fn climb_counts_completed_iterations_and_includes_the_boundary() {
-    let index = build_ball_sum(&LINE, 1).unwrap();
-    // max_iter 1: two moves, the second from 0.5 where 2.0 is at exactly 1.5.
-    let c = climb(&[0.0], index.as_ref(), 1.5, 1);
-    assert_eq!(
-        (c.position.clone(), c.intensity, c.completed),
-        (vec![1.0], 3, 1)
-    );
-    // Unlimited: a third move of length 0 stops the climb; it is not counted.
-    let c = climb(&[0.0], index.as_ref(), 1.5, 300);
-    assert_eq!(
-        (c.position.clone(), c.intensity, c.completed),
-        (vec![1.0], 3, 2)
-    );
-    // A seed with no neighbour stays put with intensity 0.
-    let c = climb(&[5.0], index.as_ref(), 1.5, 300);
-    assert_eq!(
-        (c.position.clone(), c.intensity, c.completed),
-        (vec![5.0], 0, 0)
-    );
 }
 
 #[test]
@@ -244,107 +212,6 @@ fn orphans_get_minus_one_only_without_cluster_all_and_predict_never() {
             assert_eq!(l, p);
         }
     }
-}
-
-// --------------------------------------------------------------------------- numpy_sum
-
-/// NumPy's pairwise summation written out independently: n < 8 sequential from 0.0;
-/// n <= 128 eight accumulators, combined ((0+1)+(2+3))+((4+5)+(6+7)), then the tail;
-/// otherwise split at n/2 rounded down to a multiple of 8. np.add.reduce starts from 0.0.
-fn reference_pairwise(a: &[f64]) -> f64 {
-    let n = a.len();
-    if n < 8 {
-        let mut s = 0.0;
-        for v in a {
-            s += v;
-        }
-        s
-    } else if n <= 128 {
-        let mut acc = [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]];
-        let mut i = 8;
-        while i + 8 <= n {
-            for j in 0..8 {
-                acc[j] += a[i + j];
-            }
-            i += 8;
-        }
-        let mut s =
-            ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-        while i < n {
-            s += a[i];
-            i += 1;
-        }
-        s
-    } else {
-        let half = n / 2 / 8 * 8;
-        reference_pairwise(&a[..half]) + reference_pairwise(&a[half..])
-    }
-}
-
-fn reference_numpy_sum(a: &[f64]) -> f64 {
-    0.0 + reference_pairwise(a)
-}
-
-#[test]
-fn numpy_sum_hand_computed() {
-    // [1e16, 1, 1, ...]: 1e16 + 1 rounds back to 1e16 (ties to even), so the result
-    // records exactly which ones were added to each other before meeting 1e16.
-    let big_then_ones = |n: usize| -> Vec<f64> {
-        std::iter::once(1e16)
-            .chain(std::iter::repeat_n(1.0, n - 1))
-            .collect()
-    };
-    for (n, excess) in [
-        (7usize, 0.0),
-        (8, 6.0),
-        (9, 8.0),
-        (128, 112.0),
-        (129, 120.0),
-        (1000, 986.0),
-    ] {
-        let values = big_then_ones(n);
-        assert_eq!(numpy_sum(&values), 1e16 + excess, "n = {n}");
-        assert_eq!(
-            reference_numpy_sum(&values),
-            1e16 + excess,
-            "reference, n = {n}"
-        );
-        // A plain left-to-right sum loses every one.
-        assert_eq!(values.iter().fold(0.0, |a, b| a + b), 1e16);
-    }
-    assert_eq!(numpy_sum(&[]), 0.0);
-    assert_eq!(numpy_sum(&[0.1, 0.2]), 0.1 + 0.2);
-}
-
-#[test]
-fn numpy_sum_matches_reference_on_random_data() {
-    let mut rng = RandomState::new(2024);
-    let mut differs_from_sequential = 0;
-    for &n in &[
-        1usize, 2, 7, 8, 9, 15, 16, 17, 127, 128, 129, 135, 136, 255, 256, 257, 500, 1000, 1001,
-        4099,
-    ] {
-        for trial in 0..4 {
-            // Wide dynamic range and mixed signs so the summation order shows in the bits.
-            let values: Vec<f64> = (0..n)
-                .map(|_| rng.gauss() * 2f64.powi(rng.interval(40) as i32 - 20))
-                .collect();
-            let got = numpy_sum(&values);
-            let expected = reference_numpy_sum(&values);
-            assert_eq!(
-                got.to_bits(),
-                expected.to_bits(),
-                "n = {n} trial {trial}: {got:e} vs {expected:e}"
-            );
-            if got.to_bits() != values.iter().fold(0.0, |a, b| a + b).to_bits() {
-                differs_from_sequential += 1;
-            }
-        }
-    }
-    assert!(
-        differs_from_sequential > 10,
-        "the data do not distinguish pairwise from sequential summation"
-    );
 }
 
 // --------------------------------------------------------------------------- bin seeding

@@ -8,7 +8,7 @@
 //! in O(1). A query visits about `2 * BANDS_PER_RADIUS + 3` bands and tests the
 //! points near the circle, with no data-dependent tree walk.
 //!
-//! Exactness, as in [`crate::sumtree`]: a point is in the ball when
+//! Exactness, as in [`crate::index::sumtree`]: a point is in the ball when
 //! `fl(fl(dx²) + fl(dy²)) <= r²`, scikit-learn's test; every shortcut is
 //! decided with the same rounded operations on the band's extreme
 //! coordinates, which bound every point's by monotonicity of rounding. Sums are
@@ -17,8 +17,8 @@
 
 use crate::alloc::vec_with_capacity;
 use crate::error::Result;
-use crate::exact::FixedScale;
-use crate::strip::{self, Found, Kernel, Strip};
+use crate::index::exact::FixedScale;
+use crate::index::strip::{self, Found, Kernel, Strip};
 use rayon::prelude::*;
 
 /// Bands per bandwidth: thinner bands mean fewer points tested one by one and
@@ -91,34 +91,35 @@ pub struct BandIndex {
     kernel: Kernel,
 }
 
-impl BandIndex {
-    /// Builds the index over `points` (row-major, 2 values each) for queries of
-    /// radius about `bandwidth`. `Ok(None)` when the data does not suit it:
-    /// coordinates too large or spanning too many orders of magnitude for exact
-    /// sums, or a bandwidth so small against the data's spread or magnitude that
-    /// bands would be too many or too thin to place a query exactly.
-    pub fn new(points: &[f64], bandwidth: f64) -> Result<Option<Self>> {
-        Self::with_kernel(points, bandwidth, Kernel::detect())
-    }
+/// A band index's layout for some points and bandwidth, made only when exact
+/// sums and exact band placement are possible: the checks
+/// [`super::select()`] relies on to choose the band index.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct BandPlan {
+    scales: [FixedScale; 2],
+    /// The smallest y: the bottom of band 0.
+    origin: f64,
+    height: f64,
+    n_bands: usize,
+}
 
-    /// [`Self::new`] testing points near the circle with `kernel` (which the
-    /// CPU must support).
-    pub(crate) fn with_kernel(
-        points: &[f64],
-        bandwidth: f64,
-        kernel: Kernel,
-    ) -> Result<Option<Self>> {
+impl BandPlan {
+    /// The layout for `points` (row-major, 2 values each) and queries of
+    /// radius about `bandwidth`; `None` when the data does not suit a band
+    /// index: coordinates too large or spanning too many orders of magnitude
+    /// for exact sums, or a bandwidth so small against the data's spread or
+    /// magnitude that bands would be too many or too thin to place a query
+    /// exactly.
+    pub fn new(points: &[f64], bandwidth: f64) -> Option<Self> {
         let n = points.len() / 2;
         if n == 0 || n >= u32::MAX as usize || !(bandwidth.is_finite() && bandwidth > 0.0) {
-            return Ok(None);
+            return None;
         }
         let column = |j: usize| points.iter().skip(j).step_by(2).copied();
-        let (Some(scale_x), Some(scale_y)) = (
-            FixedScale::for_values(column(0), n),
-            FixedScale::for_values(column(1), n),
-        ) else {
-            return Ok(None);
-        };
+        let scales = [
+            FixedScale::for_values(column(0), n)?,
+            FixedScale::for_values(column(1), n)?,
+        ];
         let magnitude = points.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let (y_min, y_max) = column(1).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
             (lo.min(y), hi.max(y))
@@ -127,14 +128,42 @@ impl BandIndex {
         let bands = ((y_max - y_min) / height).floor() + 1.0;
         // Band numbers are computed with rounding errors far below one band when
         // the band height is not below 2^-30 of the coordinates' magnitude.
-        if !(magnitude < MAX_COORDINATE
+        let placeable = magnitude < MAX_COORDINATE
             && bandwidth < MAX_COORDINATE
             && height >= magnitude * 2f64.powi(-30)
-            && bands <= (4 * n + 16) as f64)
-        {
-            return Ok(None);
-        }
-        let n_bands = bands as usize;
+            && bands <= (4 * n + 16) as f64;
+        placeable.then_some(Self {
+            scales,
+            origin: y_min,
+            height,
+            n_bands: bands as usize,
+        })
+    }
+}
+
+impl BandIndex {
+    /// Builds the index over `points` (row-major, 2 values each), laid out by
+    /// `plan` (made for these points).
+    pub fn new(points: &[f64], plan: BandPlan) -> Result<Self> {
+        Self::with_kernel(points, plan, Kernel::detect())
+    }
+
+    /// The index with the plan for `bandwidth`, which must be possible.
+    #[cfg(test)]
+    pub(crate) fn planned(points: &[f64], bandwidth: f64) -> Self {
+        Self::new(points, BandPlan::new(points, bandwidth).unwrap()).unwrap()
+    }
+
+    /// [`Self::new`] testing points near the circle with `kernel` (which the
+    /// CPU must support).
+    pub(crate) fn with_kernel(points: &[f64], plan: BandPlan, kernel: Kernel) -> Result<Self> {
+        let n = points.len() / 2;
+        let BandPlan {
+            scales: [scale_x, scale_y],
+            origin: y_min,
+            height,
+            n_bands,
+        } = plan;
         let inv_height = 1.0 / height;
         let band_of = |y: f64| (((y - y_min) * inv_height) as usize).min(n_bands - 1);
 
@@ -225,7 +254,7 @@ impl BandIndex {
             bands.push(band);
         }
 
-        Ok(Some(Self {
+        Ok(Self {
             origin: y_min,
             inv_height,
             bands,
@@ -236,7 +265,7 @@ impl BandIndex {
             values,
             scales: [scale_x, scale_y],
             kernel,
-        }))
+        })
     }
 
     /// The count and exact sum of the points `p` with
@@ -494,9 +523,8 @@ mod tests {
             .iter()
             .flat_map(|b| Kernel::all_available().into_iter().map(move |k| (b, k)))
         {
-            let index = BandIndex::with_kernel(&points, bandwidth, kernel)
-                .unwrap()
-                .unwrap();
+            let plan = BandPlan::new(&points, bandwidth).unwrap();
+            let index = BandIndex::with_kernel(&points, plan, kernel).unwrap();
             for k in 0..300 {
                 let q = if k % 3 == 0 {
                     [points[2 * k], points[2 * k + 1]]
@@ -526,9 +554,8 @@ mod tests {
             }
         }
         for kernel in Kernel::all_available() {
-            let index = BandIndex::with_kernel(&points, 1.0, kernel)
-                .unwrap()
-                .unwrap();
+            let plan = BandPlan::new(&points, 1.0).unwrap();
+            let index = BandIndex::with_kernel(&points, plan, kernel).unwrap();
             for q in [
                 [0.0, 0.0],
                 [0.125, -0.5],
@@ -570,29 +597,21 @@ mod tests {
     }
 
     #[test]
-    fn unsuitable_data_falls_back() {
+    fn no_plan_for_unsuitable_data() {
         // Exact sums impossible.
-        assert!(BandIndex::new(&[1e-30, 0.0, 1.0, 0.0], 1.0)
-            .unwrap()
-            .is_none());
+        assert!(BandPlan::new(&[1e-30, 0.0, 1.0, 0.0], 1.0).is_none());
         // Bands would be thinner than the coordinates' rounding.
-        assert!(BandIndex::new(&[1e6, 1e6, 1e6, 1e6 + 1.0], 1e-9)
-            .unwrap()
-            .is_none());
+        assert!(BandPlan::new(&[1e6, 1e6, 1e6, 1e6 + 1.0], 1e-9).is_none());
         // Too many bands for the points.
-        assert!(BandIndex::new(&[0.0, 0.0, 0.0, 1e6], 1e-3)
-            .unwrap()
-            .is_none());
-        assert!(BandIndex::new(&[0.0, 0.0, 1e200, 0.0], 1.0)
-            .unwrap()
-            .is_none());
-        assert!(BandIndex::new(&[0.0, 0.0], 1.0).unwrap().is_some());
+        assert!(BandPlan::new(&[0.0, 0.0, 0.0, 1e6], 1e-3).is_none());
+        assert!(BandPlan::new(&[0.0, 0.0, 1e200, 0.0], 1.0).is_none());
+        assert!(BandPlan::new(&[0.0, 0.0], 1.0).is_some());
     }
 
     #[test]
     fn a_single_point_and_identical_points() {
         let points = [2.0, 3.0, 2.0, 3.0, 2.0, 3.0];
-        let index = BandIndex::new(&points, 0.5).unwrap().unwrap();
+        let index = BandIndex::planned(&points, 0.5);
         let total = index.ball_total([2.0, 3.0], 0.25);
         assert_eq!(total.count, 3);
         assert_eq!(index.mean(&total), Some([2.0, 3.0]));

@@ -2,8 +2,13 @@
 //! neighbour count always (boundary included), the same sums exactly on integer data
 //! (where any summation order is exact) and to rounding on continuous data.
 
-use meanshift::sumtree::{build_ball_sum, BallSum, ScanSum, SumTree};
-use meanshift::RandomState;
+use super::squared_distance;
+use crate::index::queries::{BallSum, KthDistance};
+use crate::index::scan::Scan;
+use crate::index::sum_tree;
+use crate::index::sumtree::SumTree;
+use crate::rng::RandomState;
+use crate::threads::with_threads;
 
 /// Integer coordinates in [-span, span] with every third row a duplicate: squared
 /// distances are exact integers, so points land exactly on integer radii.
@@ -23,7 +28,7 @@ fn grid(rng: &mut RandomState, n: usize, dim: usize, span: u64) -> Vec<f64> {
 
 fn query_both(
     tree: &dyn BallSum,
-    scan: &ScanSum,
+    scan: &Scan,
     q: &[f64],
     r2: f64,
 ) -> ((usize, Vec<f64>), (usize, Vec<f64>)) {
@@ -40,8 +45,8 @@ fn integer_data_counts_and_sums_are_exact_in_every_dimension() {
     for dim in 1..=17 {
         for n in [1, 5, 16, 17, 100, 2000] {
             let points = grid(&mut rng, n, dim, 6);
-            let tree = build_ball_sum(&points, dim).unwrap();
-            let scan = ScanSum::new(&points, dim).unwrap();
+            let tree = sum_tree(&points, dim).unwrap();
+            let scan = Scan::new(&points, dim).unwrap();
             let mut on_boundary = 0;
             for t in 0..40 {
                 let r = rng.interval((n - 1) as u64) as usize;
@@ -53,10 +58,7 @@ fn integer_data_counts_and_sums_are_exact_in_every_dimension() {
                 // Half the radii pass exactly through a data point.
                 let other = rng.interval((n - 1) as u64) as usize;
                 let r2 = if t % 4 < 2 {
-                    meanshift::neighbors::squared_distance(
-                        &points[other * dim..(other + 1) * dim],
-                        &q,
-                    )
+                    squared_distance(&points[other * dim..(other + 1) * dim], &q)
                 } else {
                     rng.interval(10 * dim as u64) as f64
                 };
@@ -65,7 +67,7 @@ fn integer_data_counts_and_sums_are_exact_in_every_dimension() {
                 // Count how often the radius passes exactly through a point.
                 on_boundary += points
                     .chunks_exact(dim)
-                    .filter(|p| meanshift::neighbors::squared_distance(p, &q) == r2)
+                    .filter(|p| squared_distance(p, &q) == r2)
                     .count();
             }
             if n >= 100 {
@@ -84,8 +86,8 @@ fn continuous_data_counts_exact_and_sums_to_rounding() {
     for dim in [1, 2, 3, 8, 16] {
         let n = 5000;
         let points: Vec<f64> = (0..n * dim).map(|_| rng.normal(0.0, 1.0)).collect();
-        let tree = build_ball_sum(&points, dim).unwrap();
-        let scan = ScanSum::new(&points, dim).unwrap();
+        let tree = sum_tree(&points, dim).unwrap();
+        let scan = Scan::new(&points, dim).unwrap();
         for _ in 0..50 {
             let q: Vec<f64> = (0..dim).map(|_| rng.normal(0.0, 1.0)).collect();
             let r2 = rng.uniform(0.0, 2.0 * dim as f64);
@@ -103,7 +105,7 @@ fn whole_tree_and_empty_results() {
     let mut rng = RandomState::new(9);
     let points = grid(&mut rng, 1000, 2, 50);
     let tree = SumTree::<2>::new(&points).unwrap();
-    let scan = ScanSum::new(&points, 2).unwrap();
+    let scan = Scan::new(&points, 2).unwrap();
     // A ball holding everything, one holding nothing, and an infinite one.
     for (q, r2) in [
         ([0.0, 0.0], 1e9),
@@ -121,8 +123,8 @@ fn whole_tree_and_empty_results() {
 fn the_tree_layout_does_not_depend_on_threads() {
     let mut rng = RandomState::new(3);
     let points: Vec<f64> = (0..200_000 * 2).map(|_| rng.normal(0.0, 1.0)).collect();
-    let one = meanshift::with_threads(1, || SumTree::<2>::new(&points).unwrap()).unwrap();
-    let two = meanshift::with_threads(2, || SumTree::<2>::new(&points).unwrap()).unwrap();
+    let one = with_threads(1, || SumTree::<2>::new(&points).unwrap()).unwrap();
+    let two = with_threads(2, || SumTree::<2>::new(&points).unwrap()).unwrap();
     for _ in 0..20 {
         let q = [rng.normal(0.0, 1.0), rng.normal(0.0, 1.0)];
         let mut a = [0.0; 2];
@@ -142,8 +144,8 @@ fn kth_squared_distance_matches_selection_for_every_k_and_hint() {
             } else {
                 (0..n * dim).map(|_| rng.normal(0.0, 1.0)).collect()
             };
-            let tree = build_ball_sum(&points, dim).unwrap();
-            let scan = ScanSum::new(&points, dim).unwrap();
+            let tree = sum_tree(&points, dim).unwrap();
+            let scan = Scan::new(&points, dim).unwrap();
             for t in 0..25 {
                 let r = rng.interval((n - 1) as u64) as usize;
                 let q = points[r * dim..(r + 1) * dim].to_vec();

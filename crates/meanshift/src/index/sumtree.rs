@@ -1,6 +1,7 @@
-//! The hill-climbing query: the count and the coordinate sum of the points
-//! within a ball, answered by a KD-tree whose nodes carry their count, sum and
-//! bounding box.
+//! The climbs' query up to 16 features: the count and the coordinate sum of
+//! the points within a ball, answered by a KD-tree whose nodes carry their
+//! count, sum and bounding box; and, from the node counts, the exact k-th
+//! distance for large k.
 //!
 //! A node wholly inside the ball contributes its precomputed sum without its
 //! points being read; a node wholly outside is skipped. The inside/outside
@@ -12,6 +13,7 @@
 //! order of summation differs (it is fixed by the tree, which is built
 //! deterministically, so results do not depend on threads).
 
+use super::queries::{BallSum, KthDistance};
 use crate::alloc::vec_with_capacity;
 use crate::error::Result;
 use rayon::join;
@@ -21,110 +23,6 @@ use std::collections::HashMap;
 const LEAF: usize = 32;
 /// Subtrees larger than this are built in parallel.
 const PARALLEL_BUILD: usize = 1 << 14;
-
-/// Count and coordinate sum of the points within a ball.
-pub trait BallSum: Sync + Send {
-    /// Adds to `sum` the coordinates of every point `p` with `Σ (p - q)² <= radius2`
-    /// and returns how many there are. `sum` must hold `dim` zeros on entry.
-    fn ball_sum(&self, query: &[f64], radius2: f64, sum: &mut [f64]) -> usize;
-
-    /// The exact `k`-th smallest squared distance from `query` to the points
-    /// (`1 <= k <= n`; a point equal to the query counts, at 0). `hint`, a
-    /// nearby query's answer or 0, may only make it faster.
-    fn kth_squared_distance(&self, query: &[f64], k: usize, hint: f64) -> f64;
-}
-
-/// The best [`BallSum`] for `points` (row-major, `dim` features each): a
-/// [`SumTree`] up to 16 features, an exact scan above.
-pub fn build_ball_sum(points: &[f64], dim: usize) -> Result<Box<dyn BallSum + '_>> {
-    macro_rules! dispatch {
-        ($($k:literal)*) => {
-            match dim {
-                $($k => return Ok(Box::new(SumTree::<$k>::new(points)?)),)*
-                _ => {}
-            }
-        };
-    }
-    dispatch!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
-    Ok(Box::new(ScanSum::new(points, dim)?))
-}
-
-/// Points per block of the scan's transposed copy.
-const LANES: usize = 4;
-
-/// The exact scan: every point tested. Distances are computed for blocks of
-/// [`LANES`] points at once from a transposed copy (feature by feature, each
-/// point's sum still in feature order, so every distance has the same bits as
-/// [`squared_distance`]): independent chains the CPU overlaps, where one
-/// point's 64-term sum would wait on each addition in turn.
-pub struct ScanSum<'a> {
-    points: &'a [f64],
-    dim: usize,
-    /// Block `b` holds, for each feature `j`, the values of points `LANES*b ..`.
-    blocks: Vec<[f64; LANES]>,
-}
-
-impl<'a> ScanSum<'a> {
-    pub fn new(points: &'a [f64], dim: usize) -> Result<Self> {
-        let n = points.len().checked_div(dim).unwrap_or(0);
-        let mut blocks = vec_with_capacity(n.div_ceil(LANES) * dim, "X")?;
-        blocks.resize(n.div_ceil(LANES) * dim, [0.0; LANES]);
-        for (i, row) in points.chunks_exact(dim.max(1)).enumerate() {
-            for (j, v) in row.iter().enumerate() {
-                blocks[(i / LANES) * dim + j][i % LANES] = *v;
-            }
-        }
-        Ok(Self {
-            points,
-            dim,
-            blocks,
-        })
-    }
-
-    /// Calls `visit(i, d2)` for every point, in index order.
-    #[inline(always)]
-    fn for_each_distance(&self, query: &[f64], mut visit: impl FnMut(usize, f64)) {
-        let n = self.points.len() / self.dim;
-        for (b, block) in self.blocks.chunks_exact(self.dim).enumerate() {
-            let mut acc = [0.0; LANES];
-            for (values, q) in block.iter().zip(query) {
-                for l in 0..LANES {
-                    acc[l] += (values[l] - q) * (values[l] - q);
-                }
-            }
-            for (l, d2) in acc.iter().enumerate() {
-                let i = b * LANES + l;
-                if i < n {
-                    visit(i, *d2);
-                }
-            }
-        }
-    }
-}
-
-impl BallSum for ScanSum<'_> {
-    fn ball_sum(&self, query: &[f64], radius2: f64, sum: &mut [f64]) -> usize {
-        let mut count = 0;
-        let dim = self.dim;
-        self.for_each_distance(query, |i, d2| {
-            if d2 <= radius2 {
-                count += 1;
-                for (s, v) in sum.iter_mut().zip(&self.points[i * dim..(i + 1) * dim]) {
-                    *s += v;
-                }
-            }
-        });
-        count
-    }
-
-    fn kth_squared_distance(&self, query: &[f64], k: usize, _hint: f64) -> f64 {
-        let mut distances = Vec::with_capacity(self.points.len() / self.dim);
-        self.for_each_distance(query, |_, d2| distances.push(d2));
-        let k = k.clamp(1, distances.len());
-        let (_, kth, _) = distances.select_nth_unstable_by(k - 1, f64::total_cmp);
-        *kth
-    }
-}
 
 #[derive(Clone, Copy)]
 struct Node<const D: usize> {
@@ -152,7 +50,7 @@ impl<const D: usize> Default for Node<D> {
 }
 
 /// A KD-tree over points of `D` features with per-node count, sum and bounding box.
-pub struct SumTree<const D: usize> {
+pub(crate) struct SumTree<const D: usize> {
     points: Vec<[f64; D]>,
     nodes: Vec<Node<D>>,
 }
@@ -361,7 +259,7 @@ impl<const D: usize> SumTree<D> {
     }
 
     /// How many points lie within `radius2` (squared) of `q`.
-    pub fn count_within(&self, q: &[f64; D], radius2: f64) -> usize {
+    fn count_within(&self, q: &[f64; D], radius2: f64) -> usize {
         let mut count = 0;
         self.walk(
             q,
@@ -509,7 +407,9 @@ impl<const D: usize> BallSum for SumTree<D> {
         }
         count
     }
+}
 
+impl<const D: usize> KthDistance for SumTree<D> {
     fn kth_squared_distance(&self, query: &[f64], k: usize, hint: f64) -> f64 {
         let mut q = [0.0; D];
         q.copy_from_slice(query);

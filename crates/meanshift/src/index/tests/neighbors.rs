@@ -1,10 +1,14 @@
-//! Exact neighbour queries: `build_index` (KD-tree up to MAX_TREE_DIM and >= 64 points,
-//! brute force otherwise) and `KdIndex::<K>` directly, against a straightforward scan.
+//! Exact neighbour queries: `for_neighbors` (KD-tree up to MAX_TREE_DIM and >= 64 points,
+//! the scan otherwise) and `KdTree::<K>` directly, against a straightforward scan.
 
-use meanshift::neighbors::{
-    build_index, squared_distance, BruteIndex, KdIndex, NeighborIndex, MAX_TREE_DIM,
-};
-use meanshift::RandomState;
+use super::squared_distance;
+use crate::index::dimension::MAX_TREE_DIM;
+use crate::index::for_neighbors;
+use crate::index::kdtree::KdTree;
+use crate::index::queries::{KthDistance, Neighbors};
+use crate::index::scan::Scan;
+use crate::index::sumtree::SumTree;
+use crate::rng::RandomState;
 
 /// Integer grid data in [-span, span]^dim: `n_unique` random rows, then the rest copies of
 /// earlier rows (exact duplicates), so ties and on-radius points are common and every
@@ -104,7 +108,7 @@ fn brute_nearest(points: &[f64], dim: usize, q: &[f64]) -> (usize, f64) {
     best
 }
 
-fn within(index: &dyn NeighborIndex, q: &[f64], r2: f64) -> Vec<usize> {
+fn within(index: &dyn Neighbors, q: &[f64], r2: f64) -> Vec<usize> {
     let mut found = Vec::new();
     index.for_each_within(q, r2, &mut |i| found.push(i));
     found
@@ -114,7 +118,7 @@ fn within(index: &dyn NeighborIndex, q: &[f64], r2: f64) -> Vec<usize> {
 /// exact distance to a few data points, which puts those points on the boundary).
 fn check_index(
     label: &str,
-    index: &dyn NeighborIndex,
+    index: &dyn Neighbors,
     points: &[f64],
     dim: usize,
     queries: &[Vec<f64>],
@@ -155,7 +159,7 @@ fn check_index(
         let mut ks = vec![1, 2, 3, n / 4, n / 3, n / 2, n - 1, n];
         ks.retain(|&k| k >= 1 && k <= n);
         for k in ks {
-            let got = index.kth_squared_distance(q, k);
+            let got = index.kth_squared_distance(q, k, 0.0);
             let expected = sorted[k - 1];
             assert_eq!(
                 got.to_bits(),
@@ -186,7 +190,7 @@ const SMALL: usize = 40;
 const LARGE: usize = 500;
 
 #[test]
-fn build_index_matches_brute_force_grid_data_all_dims() {
+fn for_neighbors_matches_brute_force_grid_data_all_dims() {
     let mut tie_queries = 0usize;
     for dim in 1..=MAX_TREE_DIM + 1 {
         for &n in &[SMALL, LARGE] {
@@ -207,9 +211,9 @@ fn build_index_matches_brute_force_grid_data_all_dims() {
             }
             let d = dim as f64;
             let radii2 = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, d, 2.0 * d, 0.25 * d, 1e9];
-            let index = build_index(&points, dim);
+            let index = for_neighbors(&points, dim).unwrap();
             check_index(
-                &format!("build_index dim {dim} n {n} (grid)"),
+                &format!("for_neighbors dim {dim} n {n} (grid)"),
                 index.as_ref(),
                 &points,
                 dim,
@@ -225,7 +229,7 @@ fn build_index_matches_brute_force_grid_data_all_dims() {
 }
 
 #[test]
-fn build_index_matches_brute_force_float_data_all_dims() {
+fn for_neighbors_matches_brute_force_float_data_all_dims() {
     for dim in 1..=MAX_TREE_DIM + 1 {
         for &n in &[SMALL, LARGE] {
             let mut rng = RandomState::new((dim * 7919 + n) as u32);
@@ -240,9 +244,9 @@ fn build_index_matches_brute_force_float_data_all_dims() {
             }
             let d = dim as f64;
             let radii2 = [0.0, 0.5, 2.0, d, 4.0 * d, 16.0 * d];
-            let index = build_index(&points, dim);
+            let index = for_neighbors(&points, dim).unwrap();
             check_index(
-                &format!("build_index dim {dim} n {n} (float)"),
+                &format!("for_neighbors dim {dim} n {n} (float)"),
                 index.as_ref(),
                 &points,
                 dim,
@@ -280,7 +284,7 @@ fn nearest_prefers_lowest_index_on_constructed_ties() {
                 }
             }
             let n = points.len() / dim;
-            let index = build_index(&points, dim);
+            let index = for_neighbors(&points, dim).unwrap();
             let (i, d) = index.nearest(&vec![0.0; dim]);
             assert_eq!((i, d), (first_tied, 1.0), "dim {dim} n {n}: origin query");
             // A query on a duplicated point: the first copy wins.
@@ -289,7 +293,7 @@ fn nearest_prefers_lowest_index_on_constructed_ties() {
             for _ in 0..40 {
                 with_dups.extend_from_slice(&dup_row);
             }
-            let index = build_index(&with_dups, dim);
+            let index = for_neighbors(&with_dups, dim).unwrap();
             assert_eq!(
                 index.nearest(&dup_row),
                 (first_tied, 0.0),
@@ -309,8 +313,8 @@ fn check_kd_vs_brute<const K: usize>(seed: u32) {
     for &n in &[1usize, 7, 33, 64, 300] {
         let mut rng = RandomState::new(seed + n as u32);
         let points = grid_points(&mut rng, n, K, 2, (n * 2 / 3).max(1));
-        let kd = KdIndex::<K>::new(&points);
-        let brute = BruteIndex::new(&points, K);
+        let kd = KdTree::<K>::new(&points).unwrap();
+        let brute = Scan::new(&points, K).unwrap();
         let mut queries = vec![vec![0.0; K], vec![0.5; K], vec![-7.0; K]];
         for _ in 0..15 {
             let r = rng.interval((n - 1) as u64) as usize;
@@ -326,19 +330,19 @@ fn check_kd_vs_brute<const K: usize>(seed: u32) {
                 let mut b = within(&brute, q, r2);
                 a.sort_unstable();
                 b.sort_unstable();
-                assert_eq!(a, b, "KdIndex::<{K}> n {n} query {q:?} r2 {r2}");
+                assert_eq!(a, b, "KdTree::<{K}> n {n} query {q:?} r2 {r2}");
                 assert_eq!(b, brute_within(&points, K, q, r2));
             }
             for k in [1, 2, n / 2, n] {
                 if k == 0 {
                     continue;
                 }
-                let a = kd.kth_squared_distance(q, k);
-                let b = brute.kth_squared_distance(q, k);
+                let a = kd.kth_squared_distance(q, k, 0.0);
+                let b = brute.kth_squared_distance(q, k, 0.0);
                 assert_eq!(
                     a.to_bits(),
                     b.to_bits(),
-                    "KdIndex::<{K}> n {n} k {k} query {q:?}: {a} vs {b}"
+                    "KdTree::<{K}> n {n} k {k} query {q:?}: {a} vs {b}"
                 );
                 assert_eq!(
                     b,
@@ -348,14 +352,14 @@ fn check_kd_vs_brute<const K: usize>(seed: u32) {
             }
             let a = kd.nearest(q);
             let b = brute.nearest(q);
-            assert_eq!(a, b, "KdIndex::<{K}> n {n} nearest {q:?}");
+            assert_eq!(a, b, "KdTree::<{K}> n {n} nearest {q:?}");
             assert_eq!(b, brute_nearest(&points, K, q));
         }
     }
 }
 
 #[test]
-fn kd_index_direct_vs_brute_index() {
+fn kd_tree_direct_vs_scan() {
     check_kd_vs_brute::<1>(11);
     check_kd_vs_brute::<2>(22);
     check_kd_vs_brute::<3>(33);
@@ -372,13 +376,13 @@ fn kth_and_within_with_massive_duplicates() {
             let v = (i % 3) as f64;
             points.extend(std::iter::repeat_n(v, dim));
         }
-        let index = build_index(&points, dim);
+        let index = for_neighbors(&points, dim).unwrap();
         let q = vec![1.0; dim];
         assert_eq!(within(index.as_ref(), &q, 0.0).len(), 200);
         assert_eq!(within(index.as_ref(), &q, dim as f64).len(), 600);
-        assert_eq!(index.kth_squared_distance(&q, 200), 0.0);
-        assert_eq!(index.kth_squared_distance(&q, 201), dim as f64);
-        assert_eq!(index.kth_squared_distance(&q, 600), dim as f64);
+        assert_eq!(index.kth_squared_distance(&q, 200, 0.0), 0.0);
+        assert_eq!(index.kth_squared_distance(&q, 201, 0.0), dim as f64);
+        assert_eq!(index.kth_squared_distance(&q, 600, 0.0), dim as f64);
         assert_eq!(index.nearest(&q), (1, 0.0));
         let q = vec![0.4; dim];
         assert_eq!(index.nearest(&q), (0, squared_distance(&points[..dim], &q)));
@@ -396,22 +400,16 @@ fn infinite_radius_with_overflowing_distances() {
     let query = [1e198];
     let brute = brute_within(&points, 1, &query, f64::INFINITY);
     assert_eq!(brute.len(), 100);
-    let mut got = within(build_index(&points, 1).as_ref(), &query, f64::INFINITY);
+    let mut got = within(
+        for_neighbors(&points, 1).unwrap().as_ref(),
+        &query,
+        f64::INFINITY,
+    );
     got.sort_unstable();
     assert_eq!(got, brute, "KD-tree found {} of 100 points", got.len());
 
     // Seen through a climb with bandwidth 1e160 (radius2 overflows to +inf).
-    let tree = meanshift::climb(
-        &[0.0],
-        &meanshift::sumtree::SumTree::<1>::new(&points).unwrap(),
-        1e160,
-        300,
-    );
-    let scan = meanshift::climb(
-        &[0.0],
-        &meanshift::sumtree::ScanSum::new(&points, 1).unwrap(),
-        1e160,
-        300,
-    );
+    let tree = crate::climb::climb(&[0.0], &SumTree::<1>::new(&points).unwrap(), 1e160, 300);
+    let scan = crate::climb::climb(&[0.0], &Scan::new(&points, 1).unwrap(), 1e160, 300);
     assert_eq!(tree, scan);
 }

@@ -1,0 +1,201 @@
+//! A climb: from a seed, step to the mean of the points within the bandwidth
+//! until a step is short enough or the iterations run out
+//! (scikit-learn's `_mean_shift_single_seed`).
+//!
+//! The step's query comes from [`crate::index`]; the stop rule,
+//! [`moved_and_stops`], is shared with the lock-step climbs of
+//! [`crate::rounds`], so both end every climb at the same iteration.
+
+use crate::index::BallSum;
+use crate::observer::Observer;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Where one seed's climb ended.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Climb {
+    pub position: Vec<f64>,
+    /// Points within the bandwidth of the position before the last move; 0 when
+    /// the seed had no neighbour at all (it is then discarded).
+    pub intensity: usize,
+    /// Iterations completed; the last move is not counted.
+    pub completed: usize,
+}
+
+/// Where every seed's climb ended, in seed order: the fields of [`Climb`],
+/// one array each (no allocation per seed).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Climbs {
+    pub dim: usize,
+    /// Row-major, `dim` values per seed.
+    pub positions: Vec<f64>,
+    pub intensities: Vec<usize>,
+    pub completed: Vec<usize>,
+}
+
+impl Climbs {
+    pub fn with_capacity(n_seeds: usize, dim: usize) -> Self {
+        Self {
+            dim,
+            positions: Vec::with_capacity(n_seeds * dim),
+            intensities: Vec::with_capacity(n_seeds),
+            completed: Vec::with_capacity(n_seeds),
+        }
+    }
+
+    pub fn push(&mut self, climb: &Climb) {
+        self.positions.extend_from_slice(&climb.position);
+        self.intensities.push(climb.intensity);
+        self.completed.push(climb.completed);
+    }
+
+    pub fn position(&self, seed: usize) -> &[f64] {
+        &self.positions[seed * self.dim..(seed + 1) * self.dim]
+    }
+
+    pub fn len(&self) -> usize {
+        self.intensities.len()
+    }
+}
+
+/// A move at most this long ends a climb (scikit-learn's `stop_thresh`).
+#[inline]
+pub(crate) fn stop_distance(bandwidth: f64) -> f64 {
+    1e-3 * bandwidth
+}
+
+/// Climbs from `seed` to a mode of the flat-kernel density of `points`.
+///
+/// Each step moves to the mean of the points within `bandwidth` (inclusive);
+/// it stops when a move is at most `1e-3 * bandwidth` long or after
+/// `max_iter` completed iterations (so at most `max_iter + 1` moves).
+pub(crate) fn climb(seed: &[f64], index: &dyn BallSum, bandwidth: f64, max_iter: usize) -> Climb {
+    let dim = seed.len();
+    let stop = stop_distance(bandwidth);
+    let radius2 = bandwidth * bandwidth;
+    let mut position = seed.to_vec();
+    let mut mean = vec![0.0; dim];
+    let mut completed = 0;
+    loop {
+        mean.fill(0.0);
+        let count = index.ball_sum(&position, radius2, &mut mean);
+        if count == 0 {
+            return Climb {
+                position,
+                intensity: 0,
+                completed,
+            };
+        }
+        let n = count as f64;
+        mean.iter_mut().for_each(|s| *s /= n);
+        if moved_and_stops(&mut position, &mean, stop, completed, max_iter) {
+            return Climb {
+                position,
+                intensity: count,
+                completed,
+            };
+        }
+        completed += 1;
+    }
+}
+
+/// One iteration of a climb: moves `position` to `mean` (of the points within
+/// the bandwidth) and says whether the climb ends there, after a move at most
+/// `stop` long or `max_iter` completed iterations.
+#[inline]
+pub(crate) fn moved_and_stops(
+    position: &mut [f64],
+    mean: &[f64],
+    stop: f64,
+    completed: usize,
+    max_iter: usize,
+) -> bool {
+    let mut shift2 = 0.0;
+    for (p, &m) in position.iter_mut().zip(mean) {
+        shift2 += (m - *p) * (m - *p);
+        *p = m;
+    }
+    shift2.sqrt() <= stop || completed == max_iter
+}
+
+/// Every seed's [`climb`] (row-major, `dim` values each), in parallel, in seed
+/// order; `None` if `observer` asked to stop (polled before every climb).
+pub(crate) fn climb_each(
+    seeds: &[f64],
+    dim: usize,
+    index: &dyn BallSum,
+    bandwidth: f64,
+    max_iter: usize,
+    observer: &dyn Observer,
+) -> Option<Climbs> {
+    let n_seeds = seeds.len() / dim;
+    let done = AtomicUsize::new(0);
+    let climbs: Vec<Option<Climb>> = seeds
+        .par_chunks_exact(dim)
+        .map(|seed| {
+            if observer.is_aborted() {
+                return None;
+            }
+            let result = climb(seed, index, bandwidth, max_iter);
+            observer.on_progress(done.fetch_add(1, Ordering::Relaxed) + 1, n_seeds);
+            Some(result)
+        })
+        .collect();
+    let mut all = Climbs::with_capacity(n_seeds, dim);
+    for c in climbs {
+        all.push(&c?);
+    }
+    Some(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{for_climbs, ClimbIndex};
+
+    /// X = [0, 1, 2, 10] (1-D), bandwidth 1.5, one seed at 0:
+    /// move 1: neighbours {0, 1} -> 0.5; move 2: {0, 1, 2} (2 is exactly on the radius) -> 1.0;
+    /// move 3: {0, 1, 2} -> 1.0, shift 0 -> stop.
+    const LINE: [f64; 4] = [0.0, 1.0, 2.0, 10.0];
+
+    /// What a fit climbs on for `LINE` (a 1-D sum tree).
+    fn line_index() -> Box<dyn BallSum> {
+        match for_climbs(&LINE, 1, 1, 1.5).unwrap() {
+            ClimbIndex::BallSums(sums) => sums,
+            ClimbIndex::Bands(_) => panic!("no bands in 1-D"),
+        }
+    }
+
+    #[test]
+    fn max_iter_zero_still_moves_once() {
+        let index = line_index();
+        let c = climb(&[0.0], index.as_ref(), 1.5, 0);
+        assert_eq!(
+            (c.position.clone(), c.intensity, c.completed),
+            (vec![0.5], 2, 0)
+        );
+    }
+
+    #[test]
+    fn climb_counts_completed_iterations_and_includes_the_boundary() {
+        let index = line_index();
+        // max_iter 1: two moves, the second from 0.5 where 2.0 is at exactly 1.5.
+        let c = climb(&[0.0], index.as_ref(), 1.5, 1);
+        assert_eq!(
+            (c.position.clone(), c.intensity, c.completed),
+            (vec![1.0], 3, 1)
+        );
+        // Unlimited: a third move of length 0 stops the climb; it is not counted.
+        let c = climb(&[0.0], index.as_ref(), 1.5, 300);
+        assert_eq!(
+            (c.position.clone(), c.intensity, c.completed),
+            (vec![1.0], 3, 2)
+        );
+        // A seed with no neighbour stays put with intensity 0.
+        let c = climb(&[5.0], index.as_ref(), 1.5, 300);
+        assert_eq!(
+            (c.position.clone(), c.intensity, c.completed),
+            (vec![5.0], 0, 0)
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! The exact scan: every point tested, for every query. The structure of last
+//! resort (many features, few points, coordinates too large for a tree's
+//! pruning) and the reference the others are tested against.
+
+use super::queries::{BallSum, KthDistance, Neighbors};
+use crate::alloc::vec_with_capacity;
+use crate::error::Result;
+
+/// Points per block of the scan's transposed copy.
+const LANES: usize = 4;
+
+/// Distances are computed for blocks of [`LANES`] points at once from a
+/// transposed copy (feature by feature, each point's sum still in feature
+/// order, so every distance has the bits of `Σ (p - q)²` summed from feature
+/// 0): independent chains the CPU overlaps, where one point's 64-term sum
+/// would wait on each addition in turn.
+pub(crate) struct Scan<'a> {
+    points: &'a [f64],
+    dim: usize,
+    /// Block `b` holds, for each feature `j`, the values of points `LANES*b ..`.
+    blocks: Vec<[f64; LANES]>,
+}
+
+impl<'a> Scan<'a> {
+    pub fn new(points: &'a [f64], dim: usize) -> Result<Self> {
+        let n = points.len().checked_div(dim).unwrap_or(0);
+        let mut blocks = vec_with_capacity(n.div_ceil(LANES) * dim, "X")?;
+        blocks.resize(n.div_ceil(LANES) * dim, [0.0; LANES]);
+        for (i, row) in points.chunks_exact(dim.max(1)).enumerate() {
+            for (j, v) in row.iter().enumerate() {
+                blocks[(i / LANES) * dim + j][i % LANES] = *v;
+            }
+        }
+        Ok(Self {
+            points,
+            dim,
+            blocks,
+        })
+    }
+
+    /// Calls `visit(i, d2)` for every point, in index order.
+    #[inline(always)]
+    fn for_each_distance(&self, query: &[f64], mut visit: impl FnMut(usize, f64)) {
+        let n = self.points.len() / self.dim;
+        for (b, block) in self.blocks.chunks_exact(self.dim).enumerate() {
+            let mut acc = [0.0; LANES];
+            for (values, q) in block.iter().zip(query) {
+                for l in 0..LANES {
+                    acc[l] += (values[l] - q) * (values[l] - q);
+                }
+            }
+            for (l, d2) in acc.iter().enumerate() {
+                let i = b * LANES + l;
+                if i < n {
+                    visit(i, *d2);
+                }
+            }
+        }
+    }
+}
+
+impl KthDistance for Scan<'_> {
+    fn kth_squared_distance(&self, query: &[f64], k: usize, _hint: f64) -> f64 {
+        let mut distances = Vec::with_capacity(self.points.len() / self.dim);
+        self.for_each_distance(query, |_, d2| distances.push(d2));
+        let k = k.clamp(1, distances.len());
+        let (_, kth, _) = distances.select_nth_unstable_by(k - 1, f64::total_cmp);
+        *kth
+    }
+}
+
+impl BallSum for Scan<'_> {
+    fn ball_sum(&self, query: &[f64], radius2: f64, sum: &mut [f64]) -> usize {
+        let mut count = 0;
+        let dim = self.dim;
+        self.for_each_distance(query, |i, d2| {
+            if d2 <= radius2 {
+                count += 1;
+                for (s, v) in sum.iter_mut().zip(&self.points[i * dim..(i + 1) * dim]) {
+                    *s += v;
+                }
+            }
+        });
+        count
+    }
+}
+
+impl Neighbors for Scan<'_> {
+    fn for_each_within(&self, query: &[f64], radius2: f64, visit: &mut dyn FnMut(usize)) {
+        self.for_each_distance(query, |i, d2| {
+            if d2 <= radius2 {
+                visit(i);
+            }
+        });
+    }
+
+    fn nearest(&self, query: &[f64]) -> (usize, f64) {
+        let mut best = (0, f64::INFINITY);
+        self.for_each_distance(query, |i, d2| {
+            if d2 < best.1 {
+                best = (i, d2);
+            }
+        });
+        best
+    }
+}

@@ -1,0 +1,182 @@
+//! Which structure answers which queries: the one place that decides.
+
+use super::bands::BandPlan;
+use super::dimension::MAX_TREE_DIM;
+use super::kdtree::is_extreme;
+
+/// What a structure is built for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Query {
+    /// Every seed's climb: ball sums of radius `bandwidth` from `seeds` starting points.
+    Climbs { seeds: usize, bandwidth: f64 },
+    /// The `k`-th neighbour distance of every point (`estimate_bandwidth`).
+    KthDistance { k: usize },
+    /// Nearest point and points within a radius (merging modes, labels).
+    Neighbors,
+}
+
+/// The structures of [`crate::index`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Structure {
+    /// Horizontal bands with exact sums; the climbs run in lock-step rounds.
+    Bands(BandPlan),
+    /// A KD-tree whose nodes keep their count, sums and box.
+    SumTree,
+    /// kiddo's KD-tree.
+    KdTree,
+    /// Every point tested.
+    Scan,
+}
+
+/// Many seeds (at least one per this many points) make the band index pay for its build.
+pub(crate) const POINTS_PER_SEED_FOR_BANDS: usize = 16;
+/// Up to this k the KD-tree's k-nearest query; above, bisection on the sum tree's counts.
+pub(crate) const SMALL_K: usize = 32;
+/// Below this many points a scan beats building a KD-tree.
+pub(crate) const MIN_TREE_POINTS: usize = 64;
+
+/// The structure for `query` over `points` (row-major, `dim` features each).
+/// Every structure answers exactly, so the choice changes the speed, never a
+/// result. The first matching row wins:
+///
+/// | query | features | seeds, k, data | structure |
+/// |---|---|---|---|
+/// | climbs | 2 | a seed per [`POINTS_PER_SEED_FOR_BANDS`] points or more, and a band plan exists | [`Structure::Bands`] |
+/// | climbs | 1 to [`MAX_TREE_DIM`] | otherwise: fewer seeds; or no band plan, because exact sums are impossible (a column's nonzero magnitudes span too many binary orders for 128-bit fixed point) or bands cannot be placed exactly (a coordinate or the bandwidth ≥ 1e150, a band height under 2^-30 of the largest coordinate, more than 4n + 16 bands) | [`Structure::SumTree`] |
+/// | climbs | more | | [`Structure::Scan`] |
+/// | k-th distance | 1 to [`MAX_TREE_DIM`] | k > [`SMALL_K`] | [`Structure::SumTree`] (bisection on node counts, each row starting from the previous row's answer) |
+/// | k-th distance | 1 to [`MAX_TREE_DIM`] | k ≤ [`SMALL_K`], at least [`MIN_TREE_POINTS`] points, no coordinate ≥ 1e153 | [`Structure::KdTree`] |
+/// | k-th distance | any | otherwise (few points, extreme coordinates, more features) | [`Structure::Scan`] |
+/// | neighbours | 1 to [`MAX_TREE_DIM`] | at least [`MIN_TREE_POINTS`] points, no coordinate ≥ 1e153 | [`Structure::KdTree`] (which scans a query with a coordinate ≥ 1e153, or an infinite radius: its pruning would miss points where squared distances overflow) |
+/// | neighbours | any | otherwise | [`Structure::Scan`] |
+pub(crate) fn select(query: Query, points: &[f64], dim: usize) -> Structure {
+    let n = points.len().checked_div(dim).unwrap_or(0);
+    let tree_dim = (1..=MAX_TREE_DIM).contains(&dim);
+    let kd_tree_suits = || tree_dim && n >= MIN_TREE_POINTS && !is_extreme(points);
+    match query {
+        Query::Climbs { seeds, bandwidth } => {
+            let many_seeds = seeds.saturating_mul(POINTS_PER_SEED_FOR_BANDS) >= n;
+            let plan = (dim == 2 && many_seeds)
+                .then(|| BandPlan::new(points, bandwidth))
+                .flatten();
+            match plan {
+                Some(plan) => Structure::Bands(plan),
+                None if tree_dim => Structure::SumTree,
+                None => Structure::Scan,
+            }
+        }
+        Query::KthDistance { k } if k > SMALL_K && tree_dim => Structure::SumTree,
+        Query::KthDistance { .. } | Query::Neighbors if kd_tree_suits() => Structure::KdTree,
+        Query::KthDistance { .. } | Query::Neighbors => Structure::Scan,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `n` 2-D points on a grid of spacing 1, shifted by `offset`.
+    fn grid(n: usize, offset: f64) -> Vec<f64> {
+        (0..n)
+            .flat_map(|i| [(i % 10) as f64 + offset, (i / 10) as f64 + offset])
+            .collect()
+    }
+
+    fn climbs(seeds: usize, bandwidth: f64) -> Query {
+        Query::Climbs { seeds, bandwidth }
+    }
+
+    fn is_bands(structure: Structure) -> bool {
+        matches!(structure, Structure::Bands(_))
+    }
+
+    #[test]
+    fn climbs_in_2_d_with_many_seeds_use_the_bands() {
+        let points = grid(160, 0.0);
+        assert!(is_bands(select(climbs(160, 1.0), &points, 2)));
+        // One seed per 16 points is enough.
+        assert!(is_bands(select(climbs(10, 1.0), &points, 2)));
+    }
+
+    #[test]
+    fn climbs_in_2_d_with_few_seeds_use_the_sum_tree() {
+        let points = grid(160, 0.0);
+        assert_eq!(select(climbs(9, 1.0), &points, 2), Structure::SumTree);
+    }
+
+    #[test]
+    fn climbs_in_2_d_without_exact_sums_use_the_sum_tree() {
+        // 1e-30 next to 1: no 128-bit fixed point holds both.
+        let mut points = grid(160, 1.0);
+        points[0] = 1e-30;
+        assert_eq!(select(climbs(160, 1.0), &points, 2), Structure::SumTree);
+    }
+
+    #[test]
+    fn climbs_in_2_d_without_exactly_placed_bands_use_the_sum_tree() {
+        let points = grid(160, 0.0);
+        // Too many bands for the points.
+        assert_eq!(select(climbs(160, 1e-3), &points, 2), Structure::SumTree);
+        // Bands thinner than the coordinates' rounding.
+        let far = grid(160, 1e6);
+        assert_eq!(select(climbs(160, 1e-9), &far, 2), Structure::SumTree);
+        // Coordinates too large.
+        let mut huge = grid(160, 0.0);
+        huge[0] = 1e200;
+        assert_eq!(select(climbs(160, 1.0), &huge, 2), Structure::SumTree);
+    }
+
+    #[test]
+    fn climbs_in_other_tree_dimensions_use_the_sum_tree() {
+        for dim in (1..=MAX_TREE_DIM).filter(|&d| d != 2) {
+            let points = vec![0.5; 100 * dim];
+            assert_eq!(select(climbs(100, 1.0), &points, dim), Structure::SumTree);
+        }
+    }
+
+    #[test]
+    fn climbs_in_more_dimensions_scan() {
+        let dim = MAX_TREE_DIM + 1;
+        let points = vec![0.5; 100 * dim];
+        assert_eq!(select(climbs(100, 1.0), &points, dim), Structure::Scan);
+    }
+
+    #[test]
+    fn large_k_distances_use_the_sum_tree_up_to_16_features_and_scan_above() {
+        let points = grid(100, 0.0);
+        let large = Query::KthDistance { k: SMALL_K + 1 };
+        assert_eq!(select(large, &points, 2), Structure::SumTree);
+        // Even with extreme coordinates: the bisection needs no pruning by distance.
+        let mut huge = points.clone();
+        huge[0] = 1e200;
+        assert_eq!(select(large, &huge, 2), Structure::SumTree);
+        let dim = MAX_TREE_DIM + 1;
+        assert_eq!(select(large, &vec![0.5; 40 * dim], dim), Structure::Scan);
+    }
+
+    #[test]
+    fn small_k_distances_and_neighbours_use_the_kd_tree() {
+        let points = grid(MIN_TREE_POINTS, 0.0);
+        for query in [Query::KthDistance { k: SMALL_K }, Query::Neighbors] {
+            assert_eq!(select(query, &points, 2), Structure::KdTree);
+            let dim = MAX_TREE_DIM;
+            assert_eq!(
+                select(query, &vec![0.5; MIN_TREE_POINTS * dim], dim),
+                Structure::KdTree
+            );
+        }
+    }
+
+    #[test]
+    fn small_k_distances_and_neighbours_scan_few_points_extreme_data_or_many_features() {
+        for query in [Query::KthDistance { k: 1 }, Query::Neighbors] {
+            let few = grid(MIN_TREE_POINTS - 1, 0.0);
+            assert_eq!(select(query, &few, 2), Structure::Scan);
+            let mut extreme = grid(100, 0.0);
+            extreme[7] = -1e153;
+            assert_eq!(select(query, &extreme, 2), Structure::Scan);
+            let dim = MAX_TREE_DIM + 1;
+            assert_eq!(select(query, &vec![0.5; 100 * dim], dim), Structure::Scan);
+        }
+    }
+}
