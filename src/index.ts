@@ -10,5 +10,5 @@ export { estimateBandwidth, estimateBandwidthAsync, getBinSeeds, makeBlobs } fro
 export type { EstimateBandwidthOptions, MakeBlobsOptions } from './functions.js';
 export { AbortError, NotFittedError } from './errors.js';
 export type { AsyncOptions, Progress } from './tasks.js';
-export type { Matrix, DenseMatrix } from './matrix.js';
+export type { Matrix, DenseMatrix, ColumnMatrix } from './matrix.js';
 export type { MeanShiftOptions } from './options.js';
