@@ -108,6 +108,8 @@ export class CsvReader {
   private readonly lines: Uint32Builder | null;
   private droppedCount = 0;
   private droppedFirst = '';
+  /** A doubtful header, told once the table has read well (an error about line 2 says more). */
+  private headerNote: string | null = null;
 
   constructor(options: CsvOptions, onRecord: ((cells: string[], line: number) => void) | null = null) {
     this.o = options;
@@ -274,6 +276,7 @@ export class CsvReader {
       throw new CliError(this.names ? `${file}: no data rows after the header line` : `${file}: no data rows`);
     }
     if (this.rows === 0) throw new CliError(`${file}: every row was dropped by --drop-invalid (the first: ${this.droppedFirst})`);
+    if (this.headerNote) this.o.note?.(this.headerNote);
     return {
       data: this.values.finish(),
       columnar: null,
@@ -341,8 +344,8 @@ export class CsvReader {
       const numbers = numeric.filter(Boolean).length;
       if (this.o.header == null && numbers > 0) {
         const shown = cells.join(String.fromCharCode(this.delim < 0 ? 44 : this.delim));
-        this.o.note?.(
-          `${file}: line ${this.line} (${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}) is read as the header, but ${numbers} of its ${cells.length} cells are numbers; if it is not a header, pass --no-header, or --skip-rows ${this.line} to skip it`,
+        this.headerNote = (
+          `${file}: line ${this.line} (${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}) is read as the header, but ${numbers} of its ${cells.length} cells are numbers; if it is not a header, pass --no-header, or --skip-rows ${this.line} to skip it`
         );
       }
     }
