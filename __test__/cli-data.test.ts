@@ -368,6 +368,12 @@ describe('errors: one line, exit 1', () => {
   });
 });
 
+it("README's command-line examples and docs/iris.svg are what the commands print and draw (times aside)", () => {
+  const r = spawnSync(process.execPath, [join(__dirname, '..', 'scripts', 'readme-own-data.mjs'), '--check'], { encoding: 'utf8', timeout: 120_000 });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+});
+
 it('--help documents the new options', () => {
   const help = run(['cluster', '--help'], tmp).stdout;
   for (const option of ['--columns', '--skip-rows', '--header', '--no-header', '--delimiter', '--comment', '--drop-invalid', '--format', '--standardize', '--output', '--json']) {

@@ -133,7 +133,7 @@ describe('cluster: outputs', () => {
     const r = run(['cluster', 'blobs-3d.csv', '--bandwidth', '1.2', '--plot', 'dims.svg', '--dims', '2,0'], tmp);
     expect(r.code, r.stderr).toBe(0);
     const svg = parseSvg(readFileSync(at('dims.svg'), 'utf8'));
-    expect([svg.xLabel, svg.yLabel]).toEqual(['feature 2', 'feature 0']);
+    expect([svg.xLabel, svg.yLabel]).toEqual(['column 2', 'column 0']);
     expect(svg.clusters.reduce((s, c) => s + c.marks, 0)).toBe(600);
   });
 });

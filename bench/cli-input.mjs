@@ -173,6 +173,11 @@ async function main() {
     '```sh',
     command,
     '```',
+    '',
+    'Why the text formats have byte loops of their own (csv-parse builds an array of strings per record, `JSON.parse` an object per',
+    'line): the same files read in one process by each reader (`bench/cli-input.mjs`, after the table above):',
+    '',
+    await parsers(),
   ].join('\n');
   console.log(`\n${table}`);
   if (args.write) {
@@ -183,6 +188,99 @@ async function main() {
     writeFileSync(MD, md.replace(block, `<!-- keep:cli_input -->\n${table}\n<!-- /keep:cli_input -->`));
     console.log('\nBENCHMARKS.md updated (section "CLI input")');
   }
+}
+
+/**
+ * Why byte loops: the same CSV and JSON Lines files read by the command's readers (bundled from
+ * src/cli/ with esbuild) and by the usual alternatives: csv-parse's stream (an array of strings
+ * per record, Number() on each cell) and JSON.parse per line. In this process, after the runs
+ * above; the median of RUNS reads each.
+ */
+async function parsers() {
+  const { build } = await import('esbuild');
+  const out = join(DIR, 'parsers');
+  await build({
+    entryPoints: [join(ROOT, 'src', 'cli', 'csv.ts'), join(ROOT, 'src', 'cli', 'jsonl.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outdir: out,
+    external: ['csv-parse'],
+    logLevel: 'error',
+  });
+  const { CsvReader } = await import(join(out, 'csv.js'));
+  const { JsonlReader } = await import(join(out, 'jsonl.js'));
+  const { parse } = await import('csv-parse');
+  const { createReadStream } = await import('node:fs');
+  const chunks = (file) => createReadStream(join(DIR, file), { highWaterMark: 1 << 22 });
+  const candidates = [
+    {
+      name: 'CSV: the byte loop (`CsvReader`)',
+      file: 'blobs.csv',
+      read: async () => {
+        const r = new CsvReader({ file: 'blobs.csv' });
+        for await (const c of chunks('blobs.csv')) r.push(c);
+        return r.finish().nRows;
+      },
+    },
+    {
+      name: 'CSV: csv-parse stream, `Number()` per cell',
+      file: 'blobs.csv',
+      read: async () => {
+        const values = new Float64Array(2 * N);
+        let n = 0;
+        for await (const record of chunks('blobs.csv').pipe(parse({ from_line: 2 }))) {
+          values[2 * n] = Number(record[0]);
+          values[2 * n + 1] = Number(record[1]);
+          n++;
+        }
+        return n;
+      },
+    },
+    {
+      name: 'JSON Lines records: the byte loop (`JsonlReader`)',
+      file: 'blobs.jsonl',
+      read: async () => {
+        const r = new JsonlReader({ file: 'blobs.jsonl' });
+        for await (const c of chunks('blobs.jsonl')) r.push(c);
+        return r.finish().nRows;
+      },
+    },
+    {
+      name: 'JSON Lines records: `JSON.parse` per line',
+      file: 'blobs.jsonl',
+      read: async () => {
+        const values = new Float64Array(2 * N);
+        let n = 0;
+        let rest = '';
+        for await (const c of chunks('blobs.jsonl')) {
+          const lines = (rest + c.toString('utf8')).split('\n');
+          rest = lines.pop() ?? '';
+          for (const line of lines) {
+            const o = JSON.parse(line);
+            values[2 * n] = o.x;
+            values[2 * n + 1] = o.y;
+            n++;
+          }
+        }
+        return n;
+      },
+    },
+  ];
+  const rows = [];
+  for (const c of candidates) {
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      const n = await c.read();
+      times.push(performance.now() - t);
+      if (n !== N) throw new Error(`${c.name}: ${n} rows`);
+    }
+    const ms = median(times);
+    rows.push(`| ${c.name} | ${fmtMs(ms)} | ${(statSync(join(DIR, c.file)).size / 1e6 / (ms / 1000)).toFixed(0)} |`);
+    console.log(rows.at(-1));
+  }
+  return ['| reader (same process, one after another) | read | MB/s |', '|---|--:|--:|', ...rows].join('\n');
 }
 
 function gitCommit() {

@@ -32,10 +32,10 @@ export interface Dataset {
 /** A dataset whose values are row-major (every reader but Parquet and Arrow). */
 export type RowDataset = Dataset & { data: Float64Array | Float32Array };
 
-/** The name of chosen column `j` (0-based): the input's, else `feature j`. */
-export function columnName(dataset: Pick<Dataset, 'columns'>, j: number): string {
+/** The name of feature `j` (0-based): its column's name, else `column N` (its index in the input, as --columns counts). */
+export function columnName(dataset: Pick<Dataset, 'columns' | 'chosen'>, j: number): string {
   const name = dataset.columns?.[j];
-  return name !== undefined && name !== '' ? name : `feature ${j}`;
+  return name !== undefined && name !== '' ? name : `column ${dataset.chosen?.[j] ?? j}`;
 }
 
 /** The dataset as the library takes it: `{ data, shape }` or `{ columns }` (no copy either way). */
