@@ -83,7 +83,7 @@ export function oneByte(option: string, value: string): number {
  */
 export class CsvReader {
   private readonly o: CsvOptions;
-  private readonly onRecord: ((cells: string[], line: number) => void) | null;
+  private readonly onRecord: RecordCallback | null;
   private delim = -1;
   private whitespace = false;
   private readonly comment: number;
@@ -111,7 +111,7 @@ export class CsvReader {
   /** A doubtful header, told once the table has read well (an error about line 2 says more). */
   private headerNote: string | null = null;
 
-  constructor(options: CsvOptions, onRecord: ((cells: string[], line: number) => void) | null = null) {
+  constructor(options: CsvOptions, onRecord: RecordCallback | null = null) {
     this.o = options;
     this.onRecord = onRecord;
     this.skipLeft = options.skipRows ?? 0;
@@ -354,7 +354,7 @@ export class CsvReader {
     this.want = new Int32Array(this.width).fill(-1);
     this.chosen.forEach((j, f) => (this.want[j] = f));
     if (!isHeader) {
-      if (this.onRecord) this.onRecord(cells, this.line);
+      if (this.onRecord) this.onRecord(() => cells, this.line, null);
       else if (b) {
         if (this.whitespace) this.wsLine(b, s, e);
         else this.dataLine(b, s, e);
@@ -517,7 +517,7 @@ export class CsvReader {
     this.line = line;
     try {
       if (!this.started) this.firstCells(cells, null, 0, 0);
-      else if (this.onRecord) this.onRecord(cells, line);
+      else if (this.onRecord) this.onRecord(() => cells, line, null);
       else this.cellsRow(cells, line);
     } finally {
       this.line = saved;
@@ -549,9 +549,16 @@ export class CsvReader {
       return;
     }
     const text = Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8');
-    this.onRecord!(splitPlain(text, this.whitespace ? ' ' : String.fromCharCode(this.delim)), this.line);
+    const delimiter = this.whitespace ? ' ' : String.fromCharCode(this.delim);
+    this.onRecord!(() => splitPlain(text, delimiter), this.line, { text, delimiter });
   }
 }
+
+/**
+ * Records mode: a data row's cells (computed on demand), its line number, and for an unquoted
+ * line its text and delimiter (so a writer with the same delimiter can copy it as it is).
+ */
+export type RecordCallback = (cells: () => string[], line: number, raw: { text: string; delimiter: string } | null) => void;
 
 /** Cells of an unquoted line, trimmed; `' '` splits on runs of spaces and tabs. */
 function splitPlain(text: string, delimiter: string): string[] {

@@ -355,10 +355,10 @@ async function writeRows(file: string, ext: string, input: Input, o: ReadOptions
       input,
       o,
       (names) => writer.header(names),
-      (values, origin) => {
+      (values, origin, raw) => {
         if (next >= labels.length) return;
         if (origins && origins[next] !== origin) return; // a row dropped by --drop-invalid
-        writer.row(values, labels[next]!);
+        writer.row(values, labels[next]!, raw ?? null);
         next++;
       },
     );

@@ -233,7 +233,7 @@ export async function readRecords(
   input: Input,
   o: ReadOptions,
   onNames: (names: string[] | null, width: number) => void,
-  onRow: (values: unknown[], origin: number) => void,
+  onRow: (values: () => unknown[], origin: number, raw?: { text: string; delimiter: string } | null) => void,
 ): Promise<void> {
   const { format, name, path } = input;
   const options = { ...o, file: name, columns: null, dropInvalid: true, note: undefined };
@@ -246,16 +246,16 @@ export async function readRecords(
   const skip = o.skipRows ?? 0;
   const rows = (names: string[] | null, all: unknown[][]): void => {
     onNames(names, names?.length ?? all[0]?.length ?? 0);
-    for (let i = skip; i < all.length; i++) onRow(all[i]!, i);
+    for (let i = skip; i < all.length; i++) onRow(() => all[i]!, i);
   };
   if (format === 'csv' || format === 'tsv') {
     let named = false;
-    const reader = new CsvReader({ ...options, tsv: format === 'tsv' }, (cells, line) => {
+    const reader = new CsvReader({ ...options, tsv: format === 'tsv' }, (cells, line, raw) => {
       if (!named) {
         named = true;
         onNames(reader.headerNames, reader.columnCount);
       }
-      onRow(cells, line);
+      onRow(cells, line, raw);
     });
     for await (const chunk of chunks) reader.push(chunk);
     reader.finishRecords();
@@ -266,7 +266,7 @@ export async function readRecords(
         names = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : null;
         onNames(names, names ? names.length : Array.isArray(value) ? value.length : 1);
       }
-      onRow(names ? names.map((n) => (value as Record<string, unknown>)[n]) : Array.isArray(value) ? value : [value], line);
+      onRow(() => (names ? names.map((n) => (value as Record<string, unknown>)[n]) : Array.isArray(value) ? value : [value]), line);
     });
     for await (const chunk of chunks) reader.push(chunk);
     reader.finish();
@@ -282,13 +282,13 @@ export async function readRecords(
       const all = parseNpy(bytes, name);
       const data = all.data!;
       onNames(null, all.nCols);
-      for (let i = skip; i < all.nRows; i++) onRow(Array.from(data.subarray(i * all.nCols, (i + 1) * all.nCols)), i);
+      for (let i = skip; i < all.nRows; i++) onRow(() => Array.from(data.subarray(i * all.nCols, (i + 1) * all.nCols)), i);
     } else {
       const { rows: all, names } = jsonRows(parseJsonText(Buffer.from(bytes).toString('utf8'), name), name);
       onNames(names, names?.length ?? (Array.isArray(all[0]) ? (all[0] as unknown[]).length : 1));
       for (let i = skip; i < all.length; i++) {
         const r = all[i];
-        onRow(names ? names.map((n) => (r as Record<string, unknown>)?.[n]) : Array.isArray(r) ? r : [r], i);
+        onRow(() => (names ? names.map((n) => (r as Record<string, unknown>)?.[n]) : Array.isArray(r) ? r : [r]), i);
       }
     }
   }

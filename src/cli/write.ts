@@ -109,7 +109,16 @@ export class RowWriter {
     if (this.ext !== '.jsonl') this.push(`${[...names, this.labelName].map((n) => this.field(n)).join(this.sep)}\n`);
   }
 
-  row(values: readonly unknown[], label: number): void {
+  /**
+   * One row and its label. `values` is called only when needed: a CSV/TSV line read with the
+   * output's delimiter (`raw`) is copied as it is, with the label appended.
+   */
+  row(valuesOf: () => readonly unknown[], label: number, raw: { text: string; delimiter: string } | null = null): void {
+    if (raw && raw.delimiter === this.sep && this.ext !== '.jsonl') {
+      this.push(`${raw.text}${this.sep}${label}\n`);
+      return;
+    }
+    const values = valuesOf();
     if (this.ext === '.jsonl') {
       if (this.names) {
         const record: Record<string, unknown> = {};
