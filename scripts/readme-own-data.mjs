@@ -91,8 +91,8 @@ function render(section, outputs) {
   return parts.join('\n');
 }
 
-/** Output with the run-to-run parts masked: times. */
-const masked = (text) => text.replace(/time = .*/g, 'time = …');
+/** Output with the run-to-run and system-to-system parts masked: times, and `uniq -c`'s padding (BSD pads less). */
+const masked = (text) => text.replace(/time = .*/g, 'time = …').replace(/^[ \t]+/gm, '');
 
 let readme = readFileSync(README, 'utf8');
 let stale = false;
