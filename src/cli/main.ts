@@ -306,7 +306,7 @@ async function cluster(inputPath: string, o: ClusterOptions): Promise<void> {
       format: input.format + (input.gzip ? '.gz' : ''),
       rows: dataset.nRows,
       droppedRows: dataset.dropped?.count ?? 0,
-      features: columns,
+      features: Array.from({ length: dataset.nCols }, (_, j) => columnName(dataset, j)),
       columns: dataset.chosen ?? columns.map((_, j) => j),
       standardized: scaled !== null,
       ...(scaled ? { scaling: { mean: Array.from(scaled.scaling.mean), scale: Array.from(scaled.scaling.scale) } } : {}),
