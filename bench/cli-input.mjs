@@ -3,8 +3,8 @@
 // clustered by the real `fast-meanshift` command (node dist/cli.js) in its own process, with a
 // given bandwidth and bin seeding so that the fit stays about a second and the read shows.
 //
-//   npm run bench:cli-input                 prints the table (3 runs per format, the median)
-//   npm run bench:cli-input -- --runs 5     more runs
+//   npm run bench:cli-input                 prints the table (5 rounds over every format, the medians)
+//   npm run bench:cli-input -- --runs 9     more rounds
 //   npm run bench:cli-input -- --write      also puts the table in BENCHMARKS.md (keep block cli_input)
 //   npm run bench:cli-input -- --rows 300000   a smaller data set (the table is not written then)
 //
@@ -29,7 +29,7 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 
 const { values: args } = parseArgs({
   options: {
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
     rows: { type: 'string', default: '3000000' },
     write: { type: 'boolean', default: false },
   },
@@ -146,9 +146,16 @@ async function main() {
   const values = new Float64Array(npy.buffer.slice(npy.byteOffset + 128, npy.byteOffset + npy.byteLength));
   // W2's rule: quantile 0.2 on 500 rows (random_state 0).
   const bandwidth = estimateBandwidth({ data: values, shape: [N, 2] }, { quantile: 0.2, nSamples: 500 });
+  // Rounds over every format (not every run of one format in a row), so that a change in the
+  // machine's load falls on every format alike.
+  const all = FORMATS.map(() => []);
+  for (let round = 0; round < RUNS; round++) {
+    FORMATS.forEach((format, f) => all[f].push(runOnce(format, bandwidth, hook)));
+    console.log(`round ${round + 1} of ${RUNS} done`);
+  }
   const results = [];
-  for (const format of FORMATS) {
-    const runs = Array.from({ length: RUNS }, () => runOnce(format, bandwidth, hook));
+  for (const [f, format] of FORMATS.entries()) {
+    const runs = all[f];
     const size = statSync(join(DIR, format.file)).size;
     const r = { format, size, wall: median(runs.map((x) => x.wall)), read: median(runs.map((x) => x.read)), fit: median(runs.map((x) => x.fit)), rss: median(runs.map((x) => x.rss)), rows: runs[0].rows, k: runs[0].k };
     results.push(r);
@@ -161,7 +168,7 @@ async function main() {
   const command = `node dist/cli.js cluster FILE --bandwidth ${bandwidth} --bin-seeding --json --quiet`;
   const table = [
     `Measured ${new Date().toISOString().slice(0, 10)} at commit ${gitCommit()} on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} at the end.`,
-    `${N.toLocaleString('en-US')} rows × 2 features, ${base.k} clusters in every format; each figure the median of ${RUNS} runs. **Read** is the command's own time to read and parse the input into typed arrays (\`timeMs.read\` of \`--json\`); **command** is the whole process, from start to exit (Node start-up, reading, the fit, ${fmtMs(base.fit)} for the .npy, and the printout); **× .npy** is the command's time over the .npy command's. MB/s is of the file as stored (compressed for gzip and Parquet).`,
+    `${N.toLocaleString('en-US')} rows × 2 features, ${base.k} clusters in every format; each figure the median of ${RUNS} runs, taken in ${RUNS} rounds over every format. **Read** is the command's own time to read and parse the input into typed arrays (\`timeMs.read\` of \`--json\`); **command** is the whole process, from start to exit (Node start-up, reading, the fit, ${fmtMs(base.fit)} for the .npy, and the printout); **× .npy** is the command's time over the .npy command's. MB/s is of the file as stored (compressed for gzip and Parquet).`,
     '',
     '| input | file size | read | rows/s | MB/s | command | × .npy | peak RSS |',
     '|---|--:|--:|--:|--:|--:|--:|--:|',
