@@ -43,7 +43,7 @@ const cases: [string, () => unknown, ErrorType, string, Fields][] = [
   ['setParams: unknown option', () => new MeanShift().setParams({ clusterall: true } as never), TypeError, "Unknown option 'clusterall' for MeanShift.setParams.", { code: 'ERR_UNKNOWN_OPTION', parameter: 'clusterall' }],
   ['setParams: not an object', () => new MeanShift().setParams('x' as never), TypeError, "The options of MeanShift.setParams must be an object. Got 'x' instead.", { code: 'ERR_INVALID_ARG_TYPE' }],
   // fit: X
-  ['fit: X undefined', fit(undefined), TypeError, 'X must be a matrix: number[][], an array of Float64Array/Float32Array rows, or { data, shape }. Got undefined instead.', { code: 'ERR_INVALID_ARG_TYPE', parameter: 'X' }],
+  ['fit: X undefined', fit(undefined), TypeError, 'X must be a matrix: number[][], an array of Float64Array/Float32Array rows, { data, shape } or { columns }. Got undefined instead.', { code: 'ERR_INVALID_ARG_TYPE', parameter: 'X' }],
   ['fit: X a number', fit(3), TypeError, 'X must be a matrix', { code: 'ERR_INVALID_ARG_TYPE', parameter: 'X' }],
   ['fit: rows of zero length', fit([[], []]), RangeError, 'Found array with 0 feature(s) (shape=(2, 0)) while a minimum of 1 is required by MeanShift.', { code: 'ERR_EMPTY_INPUT', parameter: 'X' }],
   ['fit: zero features in { data, shape }', fit(dense(new Float64Array(0), [3, 0])), RangeError, 'Found array with 0 feature(s) (shape=(3, 0))', { code: 'ERR_EMPTY_INPUT', parameter: 'X' }],
@@ -75,7 +75,7 @@ const cases: [string, () => unknown, ErrorType, string, Fields][] = [
   ['fit: seeds empty', fit(X, { bandwidth: 1, seeds: [] }), RangeError, "The 'seeds' parameter of MeanShift must be a matrix with at least one row or null. Got 0 rows instead.", { code: 'ERR_OUT_OF_RANGE', parameter: 'seeds' }],
   ['fit: seeds narrower than X', fit(X, { bandwidth: 1, seeds: [[1]] }), RangeError, 'seeds has 1 features, but MeanShift is expecting 2 features as input.', { code: 'ERR_FEATURE_MISMATCH', parameter: 'seeds' }],
   ['fit: seeds with NaN', fit(X, { bandwidth: 1, seeds: [[0, 0], [NaN, 1]] }), RangeError, 'Input seeds contains NaN (row 1, column 0).', { code: 'ERR_NON_FINITE', parameter: 'seeds', row: 1, column: 0 }],
-  ['fit: seeds not a matrix', fit(X, { bandwidth: 1, seeds: 'x' }), TypeError, "seeds must be a matrix: number[][], an array of Float64Array/Float32Array rows, or { data, shape }. Got 'x' instead.", { code: 'ERR_INVALID_ARG_TYPE', parameter: 'seeds' }],
+  ['fit: seeds not a matrix', fit(X, { bandwidth: 1, seeds: 'x' }), TypeError, "seeds must be a matrix: number[][], an array of Float64Array/Float32Array rows, { data, shape } or { columns }. Got 'x' instead.", { code: 'ERR_INVALID_ARG_TYPE', parameter: 'seeds' }],
   ['fit: seeds ragged', fit(X, { bandwidth: 1, seeds: [[0, 0], [1]] }), RangeError, 'seeds row 1 has 1 values, but row 0 has 2', { code: 'ERR_INVALID_SHAPE', parameter: 'seeds', row: 1 }],
   // predict / fitPredict
   ['predict before fit', () => new MeanShift({ bandwidth: 1 }).predict(X), NotFittedError, "This MeanShift instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.", { code: 'ERR_NOT_FITTED' }],

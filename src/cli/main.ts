@@ -4,19 +4,22 @@
 // loaded by `import 'fast-meanshift'`.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { MeanShift, estimateBandwidth, makeBlobs } from '../index.js';
 import type { ErrorFields } from '../index.js';
-import { columnName, type Dataset } from './dataset.js';
+import { oneByte } from './csv.js';
+import { columnName, columnOf, matrixOf, type Dataset } from './dataset.js';
 import { CliError } from './errors.js';
 import { estimateWithStatus, fitWithProgress } from './fit.js';
 import * as parse from './options.js';
 import { scatterSvg, svgToPng } from './plot.js';
-import { INPUT_FORMATS, readDataset } from './read.js';
-import { checkOutput, formatCenters, formatLabels, writeOutput } from './write.js';
+import { FORMATS, INPUT_FORMATS, readDataset, readRecords, type Format, type Input, type ReadOptions } from './read.js';
+import { standardize, unscale } from './scale.js';
+import { RowWriter, checkOutput, formatCenters, formatLabels, writeOutput } from './write.js';
 
 const PLOT_TYPES = ['.svg', '.png'] as const;
 const TABLE_TYPES = ['.csv', '.json'] as const;
+const ROW_TYPES = ['.csv', '.tsv', '.jsonl'] as const;
 
 let quiet = false;
 
@@ -42,7 +45,7 @@ function nClustersOf(labels: Int32Array): number {
 
 interface PlotRequest {
   file: string;
-  dataset: Pick<Dataset, 'data' | 'nCols'>;
+  dataset: { data: ArrayLike<number>; nCols: number };
   dims: [number, number];
   labels: Int32Array;
   centers: number[][];
@@ -126,13 +129,62 @@ interface ClusterOptions {
   jobs?: number;
   labels?: string;
   centers?: string;
+  output?: string;
   plot?: string;
   dims?: [number, number];
   quiet?: boolean;
+  json?: boolean;
+  columns?: string;
+  skipRows?: number;
+  header?: boolean;
+  delimiter?: string;
+  comment?: string;
+  dropInvalid?: boolean;
+  format?: Format;
+  standardize?: boolean;
 }
 
-async function cluster(input: string, o: ClusterOptions): Promise<void> {
+/** A number for a one-line summary: 6 significant digits, no trailing zeros. */
+const short = (v: number): string => String(Number(v.toPrecision(6)));
+
+/** 0-based indices as a --columns spec: runs of three or more as ranges (`0-3, 7`). */
+function indexRanges(indices: number[]): string {
+  const parts: string[] = [];
+  for (let a = 0; a < indices.length; ) {
+    let b = a;
+    while (b + 1 < indices.length && indices[b + 1] === indices[b]! + 1) b++;
+    parts.push(b - a >= 2 ? `${indices[a]}-${indices[b]}` : indices.slice(a, b + 1).join(', '));
+    a = b + 1;
+  }
+  return parts.join(', ');
+}
+
+/** The chosen columns for the printout: their names (or indices), and how many of how many. */
+function describeFeatures(d: Dataset): string {
+  const chosen = d.chosen ?? Array.from({ length: d.nCols }, (_, j) => j);
+  let shown: string;
+  if (d.columns) shown = d.columns.length > 12 ? `${d.columns.slice(0, 8).join(', ')}, …, ${d.columns.at(-1)}` : d.columns.join(', ');
+  else shown = `columns ${indexRanges(chosen)}`;
+  const width = d.width ?? d.nCols;
+  return `${shown} (${d.nCols} of ${width} column${width === 1 ? '' : 's'})`;
+}
+
+/** The plot needs row-major values of two features: `{ data, nCols: 2 }` for the chosen dims. */
+function plotData(d: Dataset, dims: [number, number]): { data: Float64Array; nCols: number } {
+  const [a, b] = [columnOf(d, dims[0]), columnOf(d, dims[1])];
+  const data = new Float64Array(d.nRows * 2);
+  for (let i = 0; i < d.nRows; i++) {
+    data[2 * i] = a[i]!;
+    data[2 * i + 1] = b[i]!;
+  }
+  return { data, nCols: 2 };
+}
+
+async function cluster(inputPath: string, o: ClusterOptions): Promise<void> {
   quiet = o.quiet === true;
+  const note = (message: string): void => {
+    if (!quiet) process.stderr.write(`note: ${message}\n`);
+  };
   // Everything that can be checked before reading and fitting is checked first.
   if (o.bandwidth !== undefined && (o.quantile !== undefined || o.nSamples !== undefined)) {
     throw new CliError('--bandwidth cannot be combined with --quantile/--n-samples (they only serve to estimate it)');
@@ -141,21 +193,43 @@ async function cluster(input: string, o: ClusterOptions): Promise<void> {
   if (o.dims && !o.plot) throw new CliError('--dims chooses the plotted features; it needs --plot');
   const labelsExt = o.labels ? checkOutput('--labels', o.labels, TABLE_TYPES) : '';
   const centersExt = o.centers ? checkOutput('--centers', o.centers, TABLE_TYPES) : '';
+  const outputExt = o.output ? checkOutput('--output', o.output, ROW_TYPES) : '';
   if (o.plot) checkOutput('--plot', o.plot, PLOT_TYPES);
-
-  const dataset = readDataset(input);
-  const dims = o.dims ?? [0, 1];
-  if (o.plot) {
-    if (dataset.nCols < 2) throw new CliError(`--plot needs 2 features, but ${input} has 1`);
-    const bad = dims.find((d) => d >= dataset.nCols);
-    if (bad !== undefined) {
-      throw new CliError(`--dims ${dims.join(',')}: ${input} has ${dataset.nCols} features, numbered 0 to ${dataset.nCols - 1}`);
-    }
-  }
-  const matrix = { data: dataset.data, shape: [dataset.nRows, dataset.nCols] as [number, number] };
-  const nJobs = o.jobs ?? null;
+  if (o.delimiter !== undefined) oneByte('--delimiter', o.delimiter);
+  if (o.comment !== undefined && o.comment !== '') oneByte('--comment', o.comment);
 
   const t0 = performance.now();
+  const readOptions: ReadOptions = {
+    file: inputPath,
+    columns: o.columns ?? null,
+    skipRows: o.skipRows ?? 0,
+    header: o.header ?? null,
+    delimiter: o.delimiter ?? null,
+    comment: o.comment ?? null,
+    dropInvalid: o.dropInvalid === true,
+    format: o.format ?? null,
+    keepBytes: o.output !== undefined,
+    note,
+  };
+  const { dataset, input } = await readDataset(inputPath, readOptions);
+  const tRead = performance.now();
+  const name = input.name;
+  if (dataset.dropped) {
+    note(`${name}: dropped ${dataset.dropped.count} row${dataset.dropped.count === 1 ? '' : 's'} with a missing or non-numeric value (the first: ${dataset.dropped.first}); ${dataset.nRows} kept`);
+  }
+  const dims = o.dims ?? [0, 1];
+  if (o.plot) {
+    if (dataset.nCols < 2) throw new CliError(`--plot needs 2 features, but ${name} has 1`);
+    const bad = dims.find((d) => d >= dataset.nCols);
+    if (bad !== undefined) {
+      throw new CliError(`--dims ${dims.join(',')}: ${name} has ${dataset.nCols} features, numbered 0 to ${dataset.nCols - 1}`);
+    }
+  }
+  const scaled = o.standardize ? standardize(dataset) : null;
+  const matrix = matrixOf(scaled ? scaled.dataset : dataset);
+  const nJobs = o.jobs ?? null;
+
+  const t1 = performance.now();
   let bandwidth = o.bandwidth;
   let how = 'given';
   if (bandwidth === undefined) {
@@ -184,42 +258,117 @@ async function cluster(input: string, o: ClusterOptions): Promise<void> {
     maxIter: o.maxIter ?? 300,
     nJobs,
   });
-  const t1 = performance.now();
-  await fitWithProgress(model, matrix, showProgress());
   const t2 = performance.now();
+  await fitWithProgress(model, matrix, showProgress());
+  const t3 = performance.now();
   const labels = model.labels;
-  const centers = model.clusterCenters;
+  // Centres in the input's units (the fit saw standardized features when --standardize).
+  const centers = scaled ? unscale(model.clusterCenters, scaled.scaling) : model.clusterCenters;
   const columns = Array.from({ length: dataset.nCols }, (_, j) => dataset.columns?.[j] || `x${j}`);
+  const sizes = new Array<number>(centers.length).fill(0);
+  let orphans = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l < 0) orphans++;
+    else sizes[l]!++;
+  }
 
-  const out = [
-    `Estimated number of clusters = ${centers.length}`,
-    `bandwidth = ${bandwidth} (${how})`,
-    `time = ${seconds(t2 - t0)} for ${dataset.nRows} points × ${dataset.nCols} features` +
-      (o.bandwidth === undefined ? ` (bandwidth ${seconds(t1 - t0)}, fit ${seconds(t2 - t1)})` : ''),
-  ];
-  const orphans = labels.reduce((n, l) => n + (l < 0 ? 1 : 0), 0);
-  if (orphans > 0) out.push(`orphans (label -1) = ${orphans}`);
+  const written: Record<string, string> = {};
   if (o.labels) {
-    writeOutput(o.labels, formatLabels(labels, labelsExt));
-    out.push(`labels written to ${o.labels}`);
+    writeOutput(o.labels, formatLabels(labels, labelsExt, dataset.origins ?? null));
+    written.labels = o.labels;
   }
   if (o.centers) {
     writeOutput(o.centers, formatCenters(centers, columns, centersExt));
-    out.push(`centres written to ${o.centers}`);
+    written.centers = o.centers;
+  }
+  if (o.output) {
+    await writeRows(o.output, outputExt, input, readOptions, dataset, labels);
+    written.output = o.output;
   }
   if (o.plot) {
+    const { data, nCols } = plotData(dataset, dims);
     writePlot({
       file: o.plot,
-      dataset,
-      dims,
+      dataset: { data, nCols },
+      dims: [0, 1],
       labels,
-      centers,
+      centers: centers.map((c) => [c[dims[0]]!, c[dims[1]]!]),
       xLabel: columnName(dataset, dims[0]),
       yLabel: columnName(dataset, dims[1]),
     });
-    out.push(`plot written to ${o.plot}`);
+    written.plot = o.plot;
   }
+  const tEnd = performance.now();
+
+  if (o.json) {
+    const summary = {
+      input: name,
+      format: input.format + (input.gzip ? '.gz' : ''),
+      rows: dataset.nRows,
+      droppedRows: dataset.dropped?.count ?? 0,
+      features: Array.from({ length: dataset.nCols }, (_, j) => columnName(dataset, j)),
+      columns: dataset.chosen ?? columns.map((_, j) => j),
+      standardized: scaled !== null,
+      ...(scaled ? { scaling: { mean: Array.from(scaled.scaling.mean), scale: Array.from(scaled.scaling.scale) } } : {}),
+      bandwidth,
+      bandwidthEstimated: o.bandwidth === undefined,
+      ...(o.bandwidth === undefined ? { quantile: o.quantile ?? 0.3, nSamples: o.nSamples ?? null } : {}),
+      binSeeding: o.binSeeding === true,
+      nClusters: centers.length,
+      clusters: centers.map((center, label) => ({ label, size: sizes[label], center })),
+      orphans,
+      nIter: model.nIter,
+      timeMs: { read: tRead - t0, bandwidth: t2 - t1, fit: t3 - t2, total: tEnd - t0 },
+      written,
+    };
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return;
+  }
+  const out = [
+    `Estimated number of clusters = ${centers.length}`,
+    `bandwidth = ${bandwidth} (${how})${scaled ? ', on standardized features' : ''}`,
+    `features = ${describeFeatures(dataset)}${scaled ? ', standardized (z-scores; centres below in the input’s units)' : ''}`,
+    `time = ${seconds(t3 - t0)} for ${dataset.nRows} points × ${dataset.nCols} features (read ${seconds(tRead - t0)}${
+      o.bandwidth === undefined ? `, bandwidth ${seconds(t2 - t1)}` : ''
+    }, fit ${seconds(t3 - t2)})`,
+  ];
+  const SHOWN = 20;
+  centers.slice(0, SHOWN).forEach((c, label) => {
+    out.push(`cluster ${label}: ${sizes[label]} point${sizes[label] === 1 ? '' : 's'}, centre (${c.map(short).join(', ')})`);
+  });
+  if (centers.length > SHOWN) out.push(`… and ${centers.length - SHOWN} more clusters${o.centers ? '' : ' (--centers FILE writes them all)'}`);
+  if (orphans > 0) out.push(`orphans (label -1) = ${orphans}`);
+  if (written.labels) out.push(`labels written to ${written.labels}`);
+  if (written.centers) out.push(`centres written to ${written.centers}`);
+  if (written.output) out.push(`rows with their labels written to ${written.output}`);
+  if (written.plot) out.push(`plot written to ${written.plot}`);
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** `--output`: a second pass over the input, writing each kept row as read plus its label. */
+async function writeRows(file: string, ext: string, input: Input, o: ReadOptions, d: Dataset, labels: Int32Array): Promise<void> {
+  const writer = new RowWriter(file, ext);
+  const origins = d.origins?.values ?? null;
+  let next = 0; // the index of the next label to write
+  try {
+    await readRecords(
+      input,
+      o,
+      (names) => writer.header(names),
+      (values, origin, raw) => {
+        if (next >= labels.length) return;
+        if (origins && origins[next] !== origin) return; // a row dropped by --drop-invalid
+        writer.row(values, labels[next]!, raw ?? null);
+        next++;
+      },
+    );
+  } finally {
+    writer.close();
+  }
+  if (next !== labels.length) {
+    throw new CliError(`--output ${file}: read ${next} rows of ${input.name} the second time, but ${labels.length} were clustered (did the input change?)`);
+  }
 }
 
 function program(): Command {
@@ -245,8 +394,17 @@ function program(): Command {
 
   cli
     .command('cluster')
-    .description('Cluster the rows of INPUT and print the number of clusters, the bandwidth and the time.')
-    .argument('<INPUT>', `the data, one row per sample: ${INPUT_FORMATS} (numpy.save)`)
+    .description('Cluster the rows of INPUT and print the number of clusters, the bandwidth, the time and each cluster.')
+    .argument('<INPUT>', `the data, one row per sample: ${INPUT_FORMATS}`)
+    .option('--columns <SPEC>', 'the feature columns: header names or 0-based indices, ranges and lists (0-3, x,y,2; default: all)')
+    .option('--skip-rows <N>', 'skip N lines (rows for JSON, .npy, Parquet, Arrow) before the header or data', parse.nonNegativeInt)
+    .option('--header', 'the first line is a header (default: detected)')
+    .option('--no-header', 'the first line is data')
+    .option('--delimiter <C>', 'CSV/TSV delimiter, one character (\\t or tab for a tab; default: detected)')
+    .option('--comment <C>', "skip lines starting with C (default '#'; '' for none)")
+    .option('--drop-invalid', 'skip rows with a missing or non-numeric value in a chosen column (default: an error)')
+    .addOption(new Option('--format <F>', 'the input format, when the extension (or standard input) does not say').choices(FORMATS))
+    .option('--standardize', "z-score each feature (scikit-learn's StandardScaler) before the bandwidth and the fit")
     .option('--bandwidth <B>', 'kernel bandwidth (default: estimated, as --quantile/--n-samples say)', parse.positiveNumber)
     .option('--quantile <Q>', 'estimate the bandwidth with this quantile (default 0.3)', parse.quantile)
     .option('--n-samples <N>', 'estimate the bandwidth on this many rows (default: all, quadratic)', parse.positiveInt)
@@ -257,9 +415,11 @@ function program(): Command {
     .option('--jobs <J>', 'threads: k, or -1 for all cores (default: all)', parse.jobs)
     .option('--labels <FILE>', 'write one label per row, .csv or .json')
     .option('--centers <FILE>', 'write the cluster centres, .csv or .json')
+    .option('--output <FILE>', 'write the input rows as read with a label column, .csv, .tsv or .jsonl')
     .option('--plot <FILE>', 'write the scatter plot, .svg or .png')
     .option('--dims <I,J>', 'the two features to plot, from 0 (default 0,1)', parse.dims)
-    .option('--quiet', 'no progress bar and no warnings')
+    .option('--json', 'print the summary as one JSON document')
+    .option('--quiet', 'no progress bar, no notes and no warnings')
     .action(cluster);
 
   return cli;

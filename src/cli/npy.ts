@@ -5,7 +5,7 @@
 // Only what a feature matrix can be is accepted: numbers (float16/32/64, signed and
 // unsigned integers, bool) in C order, 1-D (one feature) or 2-D.
 import { CliError } from './errors.js';
-import type { Dataset } from './dataset.js';
+import type { RowDataset } from './dataset.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -134,7 +134,7 @@ function halfToNumber(bits: number): number {
  * Reads a .npy file's bytes into a row-major matrix: float32 stays `Float32Array`
  * (the library reads it exactly), everything else becomes `Float64Array`.
  */
-export function parseNpy(bytes: Uint8Array, file: string): Dataset {
+export function parseNpy(bytes: Uint8Array, file: string): RowDataset {
   const header = parseHeader(bytes, file);
   const dtype = parseDtype(header.descr, file);
   if (header.fortranOrder) {
@@ -177,5 +177,5 @@ export function parseNpy(bytes: Uint8Array, file: string): Dataset {
     } else v = view.getUint8(at) ? 1 : 0;
     out[i] = v;
   }
-  return { data: out, nRows, nCols, columns: null };
+  return { data: out, columnar: null, nRows, nCols, columns: null };
 }

@@ -48,3 +48,12 @@ export function dims(value: string): [number, number] {
   if (i === j) throw new InvalidArgumentError('The two features must differ.');
   return [i, j];
 }
+
+/** `--skip-rows N`: a whole number of at least 0. */
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!/^\+?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError('It must be a whole number of at least 0.');
+  }
+  return n;
+}
