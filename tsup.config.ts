@@ -1,9 +1,12 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
+type Plugin = NonNullable<Options['esbuildPlugins']>[number];
+
 // The CLI imports the library as '../index.js'; in dist/cli.js that import stays an
-// import of ./index.js (the library bundle) instead of a second copy of the library.
-const libraryStaysExternal: NonNullable<Options['esbuildPlugins']>[number] = {
+// import of ./index.js (the library's ES module entry) instead of a second copy of the library.
+const libraryStaysExternal: Plugin = {
   name: 'library-stays-external',
   setup(build) {
     build.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) =>
@@ -12,18 +15,35 @@ const libraryStaysExternal: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
+// One implementation for `require` and `import` under Node (no dual-package hazard: one AbortError,
+// one MeanShift class): dist/index.cjs is the library, dist/index.js re-exports it, and so do its types.
+const ESM_ENTRY = `// fast-meanshift's ES module entry: the CommonJS build, re-exported, so that \`import\` and
+// \`require\` share one implementation (the same classes, so \`instanceof\` holds across them).
+export * from './index.cjs';
+`;
+const ESM_TYPES = `export * from './index.cjs';\n`;
+
+// The builds below run at once and write into dist/, so none of them cleans it (tsup's `clean`
+// would race with the others, and its declaration build would delete dist/index.d.ts): it is emptied
+// here, once, before they start.
+rmSync('dist', { recursive: true, force: true });
+
 export default defineConfig([
-  // One bundle per module format; the native loader (binding.cjs around the generated
+  // The library for Node, Bun, Deno: CommonJS. The native loader (binding.cjs around the generated
   // loader.cjs) stays external and is resolved next to package.json at run time.
   {
     entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
+    format: ['cjs'],
     dts: true,
-    clean: ['!cli.*'],
+    clean: false,
     target: 'node20',
     platform: 'node',
     sourcemap: true,
-    external: [/native\.cjs$/, /binding\.cjs$/],
+    external: [/binding\.cjs$/],
+    async onSuccess() {
+      writeFileSync('dist/index.js', ESM_ENTRY);
+      writeFileSync('dist/index.d.ts', ESM_TYPES);
+    },
   },
   // The `fast-meanshift` command (bin): ESM only, its dependencies (commander, csv-parse,
   // d3-scale, @resvg/resvg-js) stay external and load only when the command runs.
@@ -35,7 +55,7 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     sourcemap: true,
-    external: [/native\.cjs$/, /binding\.cjs$/],
+    external: [/binding\.cjs$/],
     esbuildPlugins: [libraryStaysExternal],
   },
 ]);
