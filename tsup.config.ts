@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
@@ -16,12 +16,24 @@ const libraryStaysExternal: Plugin = {
 };
 
 // One implementation for `require` and `import` under Node (no dual-package hazard: one AbortError,
-// one MeanShift class): dist/index.cjs is the library, dist/index.js re-exports it, and so do its types.
-const ESM_ENTRY = `// fast-meanshift's ES module entry: the CommonJS build, re-exported, so that \`import\` and
+// one MeanShift class): dist/index.cjs is the library, dist/index.js re-exports it by name, and its
+// types re-export the CommonJS types. The names are those esbuild annotates at the end of
+// dist/index.cjs for Node's ES module import (`0 && (module.exports = { ... })`). Not `export *`:
+// Deno and newer Node also give a CommonJS module an export named 'module.exports', which it would pass on.
+function writeEsmEntry() {
+  const cjs = readFileSync('dist/index.cjs', 'utf8');
+  const annotation = /\n0 && \(module\.exports = \{([^}]*)\}\);/.exec(cjs);
+  if (!annotation) throw new Error("dist/index.cjs lacks esbuild's export annotation (0 && (module.exports = { ... }))");
+  const names = annotation[1]!.split(',').map((name) => name.trim()).filter(Boolean);
+  writeFileSync(
+    'dist/index.js',
+    `// fast-meanshift's ES module entry: the CommonJS build, re-exported, so that \`import\` and
 // \`require\` share one implementation (the same classes, so \`instanceof\` holds across them).
-export * from './index.cjs';
-`;
-const ESM_TYPES = `export * from './index.cjs';\n`;
+export { ${names.join(', ')} } from './index.cjs';
+`,
+  );
+  writeFileSync('dist/index.d.ts', "export * from './index.cjs';\n");
+}
 
 // The builds below run at once and write into dist/, so none of them cleans it (tsup's `clean`
 // would race with the others, and its declaration build would delete dist/index.d.ts): it is emptied
@@ -41,8 +53,7 @@ export default defineConfig([
     sourcemap: true,
     external: [/binding\.cjs$/],
     async onSuccess() {
-      writeFileSync('dist/index.js', ESM_ENTRY);
-      writeFileSync('dist/index.d.ts', ESM_TYPES);
+      writeEsmEntry();
     },
   },
   // The `fast-meanshift` command (bin): ESM only, its dependencies (commander, csv-parse,
