@@ -1,8 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number];
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 // The CLI imports the library as '../index.js'; in dist/cli.js that import stays an
 // import of ./index.js (the library's ES module entry) instead of a second copy of the library.
@@ -12,6 +13,18 @@ const libraryStaysExternal: Plugin = {
     build.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) =>
       args.importer.includes(`${sep}src${sep}cli${sep}`) ? { path: './index.js', external: true } : undefined,
     );
+  },
+};
+
+// dist/index.bundler.js (the `module` export condition, for bundlers): src/binding.ts imports
+// src/bundled-binding.ts, which loads the binary from beside the app's bundle, instead of
+// binding.cjs and napi-rs's loader, which bundlers cannot follow to the .node file.
+const bundledBinding: Plugin = {
+  name: 'bundled-binding',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/binding\.cjs$/ }, (args) => ({
+      path: join(args.resolveDir, '..', 'src', 'bundled-binding.ts'),
+    }));
   },
 };
 
@@ -35,7 +48,7 @@ export { ${names.join(', ')} } from './index.cjs';
   writeFileSync('dist/index.d.ts', "export * from './index.cjs';\n");
 }
 
-// The builds below run at once and write into dist/, so none of them cleans it (tsup's `clean`
+// The three builds below run at once and write into dist/, so none of them cleans it (tsup's `clean`
 // would race with the others, and its declaration build would delete dist/index.d.ts): it is emptied
 // here, once, before they start.
 rmSync('dist', { recursive: true, force: true });
@@ -55,6 +68,18 @@ export default defineConfig([
     async onSuccess() {
       writeEsmEntry();
     },
+  },
+  // The library for bundlers: one ES module with the bundled binding (see bundledBinding above).
+  {
+    entry: { 'index.bundler': 'src/index.ts' },
+    format: ['esm'],
+    dts: false,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+    sourcemap: true,
+    define: { FAST_MEANSHIFT_VERSION: JSON.stringify(pkg.version) },
+    esbuildPlugins: [bundledBinding],
   },
   // The `fast-meanshift` command (bin): ESM only, its dependencies (commander, csv-parse,
   // d3-scale, @resvg/resvg-js) stay external and load only when the command runs.

@@ -78,9 +78,10 @@ export function packTarballs(work = mkdtempSync(join(tmpdir(), 'fast-meanshift-p
   const binary = join(root, binaryName);
   if (!existsSync(binary)) fail(`${binaryName} is missing: build it first (npm run build)`);
   if (!existsSync(join(root, 'npm', abi, 'package.json'))) fail(`npm/${abi}/ is missing: no package for this platform`);
-  for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) {
+  for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/index.bundler.js', 'dist/index.d.ts', 'dist/index.d.cts']) {
     if (!existsSync(join(root, f))) fail(`${f} is missing: build it first (npm run build)`);
   }
+  mkdirSync(work, { recursive: true });
   const main = pack(root, work);
   const stage = join(work, `stage-${abi}`);
   mkdirSync(stage);
