@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run test:consumer: installs fast-meanshift the way a user gets it, from tarballs alone.
 //
-// 1. `npm pack` the main package and this platform's binary package (scripts/consumer-pack.mjs);
+// 1. `npm pack` the main package and this platform's binary package (scripts/consumer-pack.mjs), and
+//    check the README's package size table against their sizes (within 5 %);
 // 2. install both tarballs into a fresh temporary project;
 // 3. run a CommonJS script, an ES module script, a script that mixes `require` and `import` (one
 //    implementation: the same classes), and a strict `tsc --noEmit` over a TypeScript consumer (ESM,
@@ -27,7 +28,51 @@ import {
 const fixtures = join(root, 'scripts', 'consumer');
 const require = createRequire(import.meta.url);
 const MAX_PACKED_BYTES = 100_000;
+const SIZE_TOLERANCE = 0.05;
 const started = Date.now();
+
+/** `48.3 kB` → 48300, `1.59 MB` → 1590000 (npm's units: powers of 1000). */
+function parseSize(text) {
+  const match = /^([\d.]+) (kB|MB)$/.exec(text.trim());
+  if (!match) fail(`README.md's package size table: cannot read the size "${text}"`);
+  return Number(match[1]) * (match[2] === 'kB' ? 1e3 : 1e6);
+}
+
+/**
+ * README.md's package size table must agree with what `npm pack` measured, within 5 %: the row of the
+ * main package always, the binary package's row when this machine packs that platform's package.
+ */
+function checkSizeTable(tarballs) {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Package size'));
+  const rows = [...section.matchAll(/^\| `([\w-]+)` [^|]*\| ([^|]+) \| ([^|]+) \|$/gm)];
+  const tableNames = rows.map((r) => r[1]);
+  const checked = [];
+  for (const [name, tarball] of [[pkg.name, tarballs.main], [binaryPackage, tarballs.platform]]) {
+    const row = rows.find((r) => r[1] === name);
+    if (!row) {
+      if (name === pkg.name) fail(`README.md's package size table has no row for ${name}`);
+      console.log(`package size table: no row for ${name} (the table has ${tableNames.join(', ')}), not compared`);
+      continue;
+    }
+    for (const [what, measured, written] of [['packed', tarball.size, row[2]], ['unpacked', tarball.unpackedSize, row[3]]]) {
+      const expected = parseSize(written);
+      if (Math.abs(measured - expected) > SIZE_TOLERANCE * measured) {
+        fail(
+          `README.md's package size table says ${written.trim()} ${what} for ${name}, but npm pack measured ` +
+            `${formatSize(measured)} (more than ${SIZE_TOLERANCE * 100} % apart): update the table`,
+        );
+      }
+      checked.push(`${name} ${what} ${written.trim()}`);
+    }
+  }
+  console.log(`package size table: agrees with npm pack within ${SIZE_TOLERANCE * 100} % (${checked.join(', ')})`);
+}
+
+/** As the README's table writes sizes: kB below 1 MB, else MB. */
+function formatSize(bytes) {
+  return bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(2)} MB`;
+}
 
 function consumerTest() {
   // 1. The two tarballs.
@@ -42,6 +87,7 @@ function consumerTest() {
   }
   if (main.size >= MAX_PACKED_BYTES) fail(`the main package is ${main.size} bytes packed (limit ${MAX_PACKED_BYTES})`);
   if (!platform.files.some((f) => f.path === binaryName)) fail(`${binaryPackage} does not ship ${binaryName}`);
+  checkSizeTable(tarballs);
 
   // 2. A fresh project that installs them.
   const consumer = installProject(join(work, 'consumer'), tarballs);
@@ -71,11 +117,10 @@ function consumerTest() {
   run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], consumer);
   console.log(`strict tsc --noEmit: ok (consumer.mts uses all ${exported.length} exports; consumer.cts checks the CommonJS types)`);
 
-  const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
   console.log(
     `consumer test: ok in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
-      `${main.filename} ${kB(main.size)} packed (${kB(main.unpackedSize)} unpacked, ${main.entryCount} files), ` +
-      `${platform.filename} ${kB(platform.size)} packed (${kB(platform.unpackedSize)} unpacked)`,
+      `${main.filename} ${formatSize(main.size)} packed (${formatSize(main.unpackedSize)} unpacked, ${main.entryCount} files), ` +
+      `${platform.filename} ${formatSize(platform.size)} packed (${formatSize(platform.unpackedSize)} unpacked)`,
   );
 }
 
