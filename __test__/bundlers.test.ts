@@ -6,7 +6,7 @@
 // the README quotes (checked below). Bundlers resolve the package's `module` condition to
 // dist/index.bundler.js, which loads the binary at run time, so none needs a setting for fast-meanshift.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,8 @@ let app: string;
 
 /** Runs a build step in the app project; fails the test with its output when it fails. */
 function build(cmd: string, args: string[]): string {
-  const child = spawnSync(cmd, args, { cwd: app, encoding: 'utf8', timeout: 120_000, shell: process.platform === 'win32' });
+  // (a .cmd shim on Windows runs only in a shell)
+  const child = spawnSync(cmd, args, { cwd: app, encoding: 'utf8', timeout: 120_000, shell: cmd.endsWith('.cmd') });
   expect(child.status, `${cmd} ${args.join(' ')}\n${child.stdout}\n${child.stderr}`).toBe(0);
   return `${child.stdout}${child.stderr}`;
 }
@@ -94,7 +95,8 @@ function failingRun(folder: string, bundle: string): string {
 
 describe('bundling a server (README recipes, from the packed package)', () => {
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'fast-meanshift-bundlers-'));
+    // The real path: messages name the bundle as Node resolved it (macOS's tmpdir is a symbolic link).
+    work = realpathSync(mkdtempSync(join(tmpdir(), 'fast-meanshift-bundlers-')));
     app = installProject(join(work, 'app'), packTarballs(join(work, 'tarballs')));
     cpSync(join(fixtures, 'server.mjs'), join(app, 'server.mjs'));
     for (const f of readdirSync(join(fixtures, 'bundlers'))) cpSync(join(fixtures, 'bundlers', f), join(app, f));

@@ -3,7 +3,7 @@
 // fixes, with every underlying load error in `cause`. Each case runs in a child process, so nothing
 // here loads twice.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -186,7 +186,8 @@ describe('native loader: the error names what actually failed', () => {
   }
 
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'fast-meanshift-loader-causes-'));
+    // The real path: messages name files as Node resolved them (macOS's tmpdir is a symbolic link).
+    work = realpathSync(mkdtempSync(join(tmpdir(), 'fast-meanshift-loader-causes-')));
     bare = join(work, 'bare', 'node_modules', pkg.name);
     copyPackage(bare);
     installed = join(work, 'installed', 'node_modules');
