@@ -11,7 +11,7 @@
 // node_modules/.cache/; BUN=<path> or DENO=<path> use other binaries. Needs `npm run build` first.
 // KEEP_RUNTIMES=1 keeps the temporary project.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsumerTestError, fail, installProject, packTarballs, root, run } from './consumer-pack.mjs';
@@ -23,16 +23,37 @@ const fixtures = join(root, 'scripts', 'consumer');
 const started = Date.now();
 const results = { passed: 0, failed: 0 };
 
-/** Bun and Deno from npm, installed once per pair of versions (npm runs their postinstall scripts). */
+/**
+ * Bun and Deno from npm, installed once per pair of versions. Their postinstall scripts put the binary of
+ * this platform in place; should npm not run them, the binaries are taken from the platform packages
+ * (@oven/bun-<platform>, @deno/<platform>) that npm installs as optional dependencies.
+ */
 function installRuntimes() {
   const dir = join(root, 'node_modules', '.cache', `runtimes-bun-${BUN_VERSION}-deno-${DENO_VERSION}`);
-  const bun = process.env.BUN || join(dir, 'node_modules', 'bun', 'bin', 'bun.exe'); // bun.exe on every OS
-  const deno = process.env.DENO || join(dir, 'node_modules', 'deno', process.platform === 'win32' ? 'deno.exe' : 'deno');
-  if (!existsSync(bun) || !existsSync(deno)) {
+  const modules = join(dir, 'node_modules');
+  const exe = process.platform === 'win32' ? '.exe' : '';
+  const works = (file) => existsSync(file) && spawnSync(file, ['--version'], { encoding: 'utf8' }).status === 0;
+  /** The first of the package's own binary and its platform packages' binaries that runs. */
+  const find = (main, scope, inPackage) => {
+    const candidates = [main];
+    if (existsSync(join(modules, scope))) {
+      for (const name of readdirSync(join(modules, scope))) candidates.push(join(modules, scope, name, inPackage));
+    }
+    return candidates.find(works) ?? null;
+  };
+  const locate = () => ({
+    bun: process.env.BUN || find(join(modules, 'bun', 'bin', 'bun.exe'), '@oven', join('bin', `bun${exe}`)),
+    deno: process.env.DENO || find(join(modules, 'deno', `deno${exe}`), '@deno', `deno${exe}`),
+  });
+  let found = locate();
+  if (!found.bun || !found.deno) {
     mkdirSync(dir, { recursive: true });
     run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', dir, `bun@${BUN_VERSION}`, `deno@${DENO_VERSION}`], dir);
+    found = locate();
   }
-  return { bun, deno };
+  if (!found.bun) fail(`no runnable Bun ${BUN_VERSION} after npm install bun@${BUN_VERSION} in ${dir}`);
+  if (!found.deno) fail(`no runnable Deno ${DENO_VERSION} after npm install deno@${DENO_VERSION} in ${dir}`);
+  return found;
 }
 
 /** One check: runs `cmd args` in `cwd`, then `expectation(result)`, which throws to fail it. */
