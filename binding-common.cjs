@@ -241,7 +241,8 @@ function loadError({ errors, loaderError, target, looked, fixes, override, found
     if (denied.length > 0) return permissionError(denied[0], denied);
 
     const { platform, arch, packageName } = target;
-    const where = `platform ${platform}, arch ${arch}, libc ${describeLibc(target)}`;
+    const libc = describeLibc(target);
+    const where = `platform ${platform}, arch ${arch}, libc ${libc}`;
     // The headline names what failed: a binary that is there but does not load, something else (e.g. a
     // require() that a bundle does not support), or only then a binary that is not there.
     const brokenBinary = errors.find(isBinaryFailure);
@@ -281,7 +282,7 @@ function loadError({ errors, loaderError, target, looked, fixes, override, found
     result.code = 'ERR_FAST_MEANSHIFT_NATIVE_BINDING';
     result.platform = platform;
     result.arch = arch;
-    result.libc = describeLibc(target);
+    result.libc = libc;
     result.packageName = packageName;
     if (loaderError !== undefined) {
       // napi-rs's own error (its causes are the errors above): kept, but not printed twice.

@@ -6,6 +6,7 @@
 // binary package is staged (npm/<platform>/ plus the built .node file) in the temporary folder.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,20 +19,9 @@ export function fail(message) {
   throw new ConsumerTestError(message);
 }
 
-/** napi-rs's platformArchABI for this machine (the suffix of the binary and of its package). */
+/** napi-rs's platformArchABI for this machine (the suffix of the binary and of its package), as the loader finds it. */
 export function hostAbi() {
-  const { platform, arch } = process;
-  if (platform === 'linux') {
-    let musl;
-    try {
-      musl = readFileSync('/usr/bin/ldd', 'utf8').includes('musl');
-    } catch {
-      musl = !process.report.getReport().header.glibcVersionRuntime;
-    }
-    return `linux-${arch}-${musl ? 'musl' : 'gnu'}`;
-  }
-  if (platform === 'win32') return `win32-${arch}-msvc`;
-  return `${platform}-${arch}`;
+  return createRequire(import.meta.url)('../binding-common.cjs').nativeTarget(readFileSync).abi;
 }
 
 export const abi = hostAbi();
