@@ -32,7 +32,8 @@ const bundledBinding: Plugin = {
 // one MeanShift class): dist/index.cjs is the library, dist/index.js re-exports it by name, and its
 // types re-export the CommonJS types. The names are those esbuild annotates at the end of
 // dist/index.cjs for Node's ES module import (`0 && (module.exports = { ... })`). Not `export *`:
-// Deno and newer Node also give a CommonJS module an export named 'module.exports', which it would pass on.
+// Deno 2 (and Node from 23, by its documentation) give a CommonJS module an export named 'module.exports',
+// which it would pass on.
 function writeEsmEntry() {
   const cjs = readFileSync('dist/index.cjs', 'utf8');
   const annotation = /\n0 && \(module\.exports = \{([^}]*)\}\);/.exec(cjs);
