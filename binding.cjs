@@ -1,168 +1,116 @@
 'use strict';
 // Loads the native addon through the loader that napi-rs generates (loader.cjs, rewritten on every
-// build, so it is never edited by hand). When no binary loads, this file throws one clear error that
-// names the platform, the architecture, the C library, the package it looked for and the fixes, and
-// keeps every underlying load error in `error.cause` (an AggregateError).
+// build, so it is never edited by hand), and checks that what loaded is the addon. When no binary
+// loads, it throws one clear error (built by binding-common.cjs) that names the platform, the
+// architecture, the C library, the package it looked for, what actually failed and the fixes, and
+// keeps every underlying load error in `error.cause` (an AggregateError). Deno's permission errors
+// become one error naming the flags Deno needs.
+//
+// Bundlers do not run this file: the package's `module` export condition gives them
+// dist/index.bundler.js, which loads the binary from beside the bundle (src/bundled-binding.ts).
 
-const { readFileSync } = require('node:fs');
+const common = require('./binding-common.cjs');
 
-const NAME = 'fast-meanshift';
-// The platforms with a prebuilt binary: package.json `napi.targets`, as napi-rs names them
-// (a test checks that the two lists agree).
-const PUBLISHED = [
-  'linux-x64-gnu',
-  'linux-x64-musl',
-  'linux-arm64-gnu',
-  'linux-arm64-musl',
-  'darwin-x64',
-  'darwin-arm64',
-  'win32-x64-msvc',
-  'win32-arm64-msvc',
-];
+const { NAME, attempt } = common;
 
-/** `true` for musl, `false` for glibc, `null` when unknown (same checks as the napi-rs loader). */
-function isMusl() {
-  try {
-    return readFileSync('/usr/bin/ldd', 'utf8').includes('musl');
-  } catch {
-    // no ldd: ask the process report below
-  }
-  try {
-    const report = getReport();
-    if (report && report.header && report.header.glibcVersionRuntime) return false;
-    if (report && Array.isArray(report.sharedObjects)) {
-      return report.sharedObjects.some((f) => f.includes('libc.musl-') || f.includes('ld-musl-'));
-    }
-  } catch {
-    // fall through
-  }
-  return null;
+let fs = null;
+function readFileSync(path, encoding) {
+  if (fs === null) fs = require('node:fs');
+  return fs.readFileSync(path, encoding);
 }
 
-/** The process report (without its slow network part, as the napi-rs loader asks for it). */
-function getReport() {
-  if (!process.report || typeof process.report.getReport !== 'function') return null;
-  process.report.excludeNetwork = true;
-  return process.report.getReport();
-}
-
-function glibcVersion() {
-  try {
-    const report = getReport();
-    return (report && report.header && report.header.glibcVersionRuntime) || null;
-  } catch {
-    return null;
-  }
-}
-
-/** The C library in words, for the message. */
-function describeLibc(platform) {
-  if (platform === 'linux') {
-    const musl = isMusl();
-    if (musl === true) return 'musl';
-    const glibc = glibcVersion();
-    if (glibc) return `glibc ${glibc}`;
-    return musl === false ? 'glibc' : 'unknown (neither glibc nor musl detected)';
-  }
-  if (platform === 'win32') return 'msvc (Windows C runtime)';
-  if (platform === 'darwin') return 'libSystem (macOS)';
-  return 'the system C library';
-}
-
-/** napi-rs's `platformArchABI` for this process: the suffix of the binary and of its package. */
-function platformArchAbi(platform, arch) {
-  if (platform === 'linux') {
-    const libc = isMusl() ? 'musl' : 'gnu';
-    return arch === 'arm' ? `linux-arm-${libc}eabihf` : `linux-${arch}-${libc}`;
-  }
-  if (platform === 'win32') return `win32-${arch}-msvc`;
-  if (platform === 'android' && arch === 'arm') return 'android-arm-eabi';
-  return `${platform}-${arch}`;
+/** `process.env[name]`, or undefined when it cannot be read (the failure is recorded in `problems`). */
+function env(problems, name) {
+  return attempt(problems, `reading the environment variable ${name}`, () => process.env[name], undefined);
 }
 
 /**
- * The napi-rs loader chains its errors through `cause` (the last one tried outermost); list them in
- * the order they were tried, each without the link to the one before, so that each is printed once.
+ * napi-rs's loader failed with `error`. Either loads the binary after all, in the one case where the
+ * loader's failure is not the binary's (see below), or returns the error to throw.
  */
-function underlyingErrors(error) {
-  const chain = [];
-  for (let e = error && error.cause; e && chain.length < 64; e = e.cause) chain.push(e);
-  if (chain.length === 0) return [error];
-  return chain.reverse().map((e) => {
-    if (e && typeof e === 'object' && e.cause !== undefined) {
-      const { stack } = e;
-      const copy = new Error(e.message);
-      copy.stack = stack;
-      return copy;
+function afterLoaderFailed(error) {
+  const target = common.nativeTarget(readFileSync, true);
+  const { packageName, fileName } = target;
+  const problems = []; // steps other than telling the C library that failed
+  const override = env(problems, 'NAPI_RS_NATIVE_LIBRARY_PATH');
+  const enforceVersion = env(problems, 'NAPI_RS_ENFORCE_VERSION_CHECK');
+  const wasi = env(problems, 'NAPI_RS_FORCE_WASI') || env(problems, 'NAPI_RS_WASI_FLAVOR');
+  // Outside a bundle, the folder of this file (and of loader.cjs). An ES module bundle that inlined
+  // this file has no __dirname.
+  const dir = typeof __dirname === 'string' ? __dirname : null;
+
+  // The loader requires the platform package, then its package.json to compare versions. A require
+  // hook can break the second (tsx running a .cts file in a "type": "module" project on Node 20:
+  // "Cannot read properties of undefined (reading 'exports')"), and the loader then discards a binary
+  // that loaded. The comparison only counts with NAPI_RS_ENFORCE_VERSION_CHECK, so without it (and
+  // without an override of what to load), load the package as the loader would have.
+  let found = null;
+  let direct = null;
+  if (!override && !wasi) {
+    try {
+      direct = require(packageName);
+    } catch {
+      // the loader's errors already say why
     }
-    return e;
-  });
-}
+  }
+  if (common.isAddon(direct)) {
+    const manifest = `require('${packageName}/package.json')`;
+    let failure = null;
+    try {
+      require(`${packageName}/package.json`);
+    } catch (e) {
+      failure = e;
+    }
+    if (failure !== null) {
+      if (!enforceVersion || enforceVersion === '0') return { binding: direct };
+      found =
+        `${packageName} loaded, but ${manifest} (napi-rs's loader reads it to check the version, as ` +
+        `NAPI_RS_ENFORCE_VERSION_CHECK=${enforceVersion} asks) failed: ${common.describeError(failure)}`;
+    }
+  }
 
-function firstLine(e) {
-  const message = e && typeof e.message === 'string' ? e.message : String(e);
-  return message.split('\n')[0];
-}
-
-function loadError(error) {
-  const { platform, arch } = process;
-  const libc = describeLibc(platform);
-  const abi = platformArchAbi(platform, arch);
-  const packageName = `${NAME}-${abi}`;
-  const fileName = `${NAME}.${abi}.node`;
-  const errors = underlyingErrors(error);
-  const override = process.env.NAPI_RS_NATIVE_LIBRARY_PATH;
-
-  const lines = [
-    `${NAME}: no native binary could be loaded for platform ${platform}, arch ${arch}, libc ${libc}.`,
-  ];
-  if (override) {
-    lines.push(
-      `NAPI_RS_NATIVE_LIBRARY_PATH is set, so only that file was tried: ${override}. Without it, it looks for ` +
-        `the package ${packageName} (an optional dependency that npm installs only on a matching platform) ` +
-        `and for the file ${fileName} in ${__dirname}.`,
-    );
+  const inDir = dir
+    ? `in ${dir}`
+    : 'next to the loader (its folder is unknown: __dirname is not defined, so this code was bundled into an ES module)';
+  const looked =
+    `It looked for the package ${packageName} (an optional dependency that npm installs only on a matching ` +
+    `platform) and for the file ${fileName} ${inDir}.`;
+  let fixes;
+  if (!dir) {
+    // Inside a bundle, reinstalling or rebuilding changes nothing: the bundle is what needs fixing.
+    fixes = [`Build the bundle with a recipe that keeps the binary loadable (${common.BUNDLING_SECTION}).`];
+  } else if (found) {
+    fixes = [
+      'Unset NAPI_RS_ENFORCE_VERSION_CHECK: fast-meanshift then loads the package without reading its package.json.',
+      'Or run the code without the require hook that fails to load JSON files.',
+    ];
   } else {
-    lines.push(
-      `It looked for the package ${packageName} (an optional dependency that npm installs only on a matching ` +
-        `platform) and for the file ${fileName} in ${__dirname}.`,
-    );
+    fixes = [
+      'Reinstall without omitting optional dependencies: delete node_modules and package-lock.json, then run ' +
+        '`npm install` (no --omit=optional, --no-optional or --ignore-optional; see ' +
+        'https://github.com/npm/cli/issues/4828). Install on the platform that runs the code (not in a ' +
+        'node_modules copied from another OS, CPU or libc).',
+      `Or build the binary from source: install Rust (https://rustup.rs), clone the ${NAME} repository, run ` +
+        `\`npm ci\` and \`npm run build\` there, then copy ${fileName} into ${dir} (or set ` +
+        'NAPI_RS_NATIVE_LIBRARY_PATH to its path).',
+    ];
   }
-  if (!PUBLISHED.includes(abi)) {
-    lines.push(
-      `No prebuilt binary is published for ${abi} (there are binaries for ${PUBLISHED.join(', ')}), ` +
-        'so the binary must be built from source (fix 2).',
-    );
-  }
-  lines.push(
-    'To fix it:',
-    `  1. Reinstall without omitting optional dependencies: delete node_modules and package-lock.json, then run ` +
-      '`npm install` (no --omit=optional, --no-optional or --ignore-optional; see ' +
-      'https://github.com/npm/cli/issues/4828). Install on the platform that runs the code (not in a ' +
-      'node_modules copied from another OS, CPU or libc).',
-    '  2. Or build the binary from source: install Rust (https://rustup.rs), clone the fast-meanshift ' +
-      `repository, run \`npm ci\` and \`npm run build\` there, then copy ${fileName} into ${__dirname} ` +
-      '(or set NAPI_RS_NATIVE_LIBRARY_PATH to its path).',
-    `The underlying load errors (all in error.cause.errors):`,
-    ...errors.map((e, i) => `  ${i + 1}. ${firstLine(e)}`),
-  );
-
-  const cause = new AggregateError(errors, `${errors.length} load attempt(s) failed for ${packageName}`);
-  const result = new Error(lines.join('\n'), { cause });
-  result.code = 'ERR_FAST_MEANSHIFT_NATIVE_BINDING';
-  result.platform = platform;
-  result.arch = arch;
-  result.libc = libc;
-  result.packageName = packageName;
-  // napi-rs's own error (its causes are the errors above): kept, but not printed twice.
-  Object.defineProperty(result, 'loaderError', { value: error, enumerable: false });
-  return result;
+  const errors = common.underlyingErrors(error);
+  return { error: common.loadError({ errors, loaderError: error, target, looked, fixes, override, found, problems }) };
 }
 
 let binding;
 try {
   binding = require('./loader.cjs');
 } catch (error) {
-  throw loadError(error);
+  let outcome;
+  try {
+    outcome = afterLoaderFailed(error);
+  } catch (describing) {
+    // Not expected (every step above is guarded), but never let it hide the loader's error.
+    outcome = { error: common.describingFailed(error, describing) };
+  }
+  if (outcome.error) throw outcome.error;
+  binding = outcome.binding;
 }
-module.exports = binding;
+module.exports = common.checkBinding(binding, 'the .node file (through loader.cjs)');

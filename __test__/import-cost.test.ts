@@ -59,7 +59,7 @@ export async function resolve(specifier, context, next) {
   });
 
   it('the library bundles name none of the CLI dependencies', () => {
-    for (const bundle of ['dist/index.js', 'dist/index.cjs']) {
+    for (const bundle of ['dist/index.js', 'dist/index.cjs', 'dist/index.bundler.js']) {
       const text = readFileSync(join(ROOT, bundle), 'utf8');
       expect(text, bundle).not.toMatch(/commander|csv-parse|d3-scale|resvg|hyparquet|flechette|lz4js|fzstd|cli\.js/);
     }

@@ -19,7 +19,7 @@ for (const triple of pkg.napi.targets) {
     problems.push(`optionalDependencies["${name}"] is ${JSON.stringify(optional[name])}, not "${pkg.version}"`);
   }
 }
-for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'loader.cjs', 'binding.cjs']) {
+for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.bundler.js', 'dist/index.d.ts', 'dist/index.d.cts', 'loader.cjs', 'binding.cjs', 'binding-common.cjs']) {
   if (!existsSync(join(root, file))) problems.push(`${file} is missing`);
 }
 const loader = readFileSync(join(root, 'loader.cjs'), 'utf8');

@@ -23,6 +23,9 @@ import {
   type MeanShiftResult,
   type Progress,
 } from 'fast-meanshift';
+// The same package as `require` sees it: its types must be the same declarations (dist/index.d.ts
+// re-exports dist/index.d.cts, as dist/index.js re-exports dist/index.cjs).
+import type * as required from 'fast-meanshift' with { 'resolution-mode': 'require' };
 
 const blobOptions: MakeBlobsOptions = { nSamples: 300, centers: [[5, 5], [1, 1]], clusterStd: 0.3, randomState: 0 };
 const { X, y }: { X: number[][]; y: Int32Array } = makeBlobs(blobOptions);
@@ -83,6 +86,13 @@ export async function fitOffTheEventLoop(signal: AbortSignal): Promise<Progress[
   }
   return seen;
 }
+
+// `import` and `require` have one MeanShift class (it has private fields: another declaration of it
+// would not be assignable) and one AbortError.
+const requiredModel: required.MeanShift = new MeanShift();
+const importedModel: MeanShift = requiredModel;
+const sameClass: typeof required.MeanShift = MeanShift;
+export const same = { importedModel, sameClass, errors: [new AbortError(), NotFittedError] as [required.AbortError, typeof required.NotFittedError] };
 
 // @ts-expect-error: unknown options are a type error (and a TypeError at run time)
 new MeanShift({ bandwith: 1 });
