@@ -25,8 +25,11 @@ export interface AsyncOptions {
   /** Aborts the call: the promise rejects with an {@link AbortError}. */
   signal?: AbortSignal | null;
   /**
-   * Seeds finished of total: non-decreasing, at most 20 calls a second, a last call with
-   * `done === total` when the fit succeeds; never called after the promise settles.
+   * The fit's work in seeds: `total` is the number of seeds and `done` the share of the climbs'
+   * work done, in seeds, so that `done / total` follows the time of the fit (not the seeds that
+   * finished: seeds climbing in lock-step all finish at the end). `done` increases, at most 20
+   * calls a second, a last call with `done === total` when the fit succeeds; never called after
+   * the promise settles. A bandwidth estimated by the fit (`bandwidth: null`) reports nothing.
    */
   onProgress?: ((progress: Progress) => void) | null;
 }

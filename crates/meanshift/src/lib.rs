@@ -33,6 +33,7 @@ mod matrix;
 mod merge;
 mod numeric;
 mod observer;
+mod progress;
 mod rng;
 mod rounds;
 mod seeding;
