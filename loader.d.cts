@@ -17,9 +17,9 @@ export declare class TaskControl {
    * stops at the core's next check and then rejects. The rejection has code `ABORT_ERR`.
    */
   abort(): void
-  /** Work done so far, in the core's units (see `meanshift::Observer`); never decreases. */
+  /** The fit's work done so far, in seeds (see `meanshift::Observer`); never decreases. */
   get done(): number
-  /** The work in all; 0 until the core first reports. */
+  /** The number of seeds; 0 until the core first reports. */
   get total(): number
 }
 

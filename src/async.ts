@@ -11,7 +11,7 @@ import type { TaskControl } from '../loader.cjs';
 import { addon } from './binding.js';
 import { AbortError, describe, typeError } from './errors.js';
 
-/** Work done of the total, in the core's units of work (see {@link AsyncOptions.onProgress}). */
+/** The fit's work done of its total, in seeds (see {@link AsyncOptions.onProgress}). */
 export interface Progress {
   readonly done: number;
   readonly total: number;
@@ -22,8 +22,11 @@ export interface AsyncOptions {
   /** Aborts the call: the promise rejects with an {@link AbortError}. */
   signal?: AbortSignal | null;
   /**
-   * Work done of total: non-decreasing, at most 20 calls a second, a last call with
-   * `done === total` when the fit succeeds; never called after the promise settles.
+   * The fit's work in seeds: `total` is the number of seeds and `done` the share of the climbs'
+   * work done, in seeds, so that `done / total` follows the time of the fit (not the seeds that
+   * finished: seeds climbing in lock-step all finish at the end). `done` increases, at most 20
+   * calls a second, a last call with `done === total` when the fit succeeds; never called after
+   * the promise settles. A bandwidth estimated by the fit (`bandwidth: null`) reports nothing.
    */
   onProgress?: ((progress: Progress) => void) | null;
 }

@@ -40,7 +40,7 @@ impl Observer for Shared {
 
     fn on_progress(&self, done: usize, total: usize) {
         self.total.store(total, Ordering::Relaxed);
-        // Reports arrive out of order across threads: keep the largest count.
+        // Reports may race across threads: keep the largest count.
         self.done.fetch_max(done, Ordering::Relaxed);
     }
 }
@@ -84,13 +84,13 @@ impl TaskControl {
         }
     }
 
-    /// Work done so far, in the core's units (see `meanshift::Observer`); never decreases.
+    /// The fit's work done so far, in seeds (see `meanshift::Observer`); never decreases.
     #[napi(getter)]
     pub fn done(&self) -> f64 {
         self.shared.done.load(Ordering::Relaxed) as f64
     }
 
-    /// The work in all; 0 until the core first reports.
+    /// The number of seeds; 0 until the core first reports.
     #[napi(getter)]
     pub fn total(&self) -> f64 {
         self.shared.total.load(Ordering::Relaxed) as f64

@@ -8,6 +8,7 @@
 
 use crate::index::BallSum;
 use crate::observer::Observer;
+use crate::progress::Progress;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -110,16 +111,33 @@ pub(crate) fn moved_and_stops(
     completed: usize,
     max_iter: usize,
 ) -> bool {
+    stops(move_to(position, mean), stop, completed, max_iter)
+}
+
+/// Moves `position` to `mean`; returns the length of the move.
+#[inline]
+pub(crate) fn move_to(position: &mut [f64], mean: &[f64]) -> f64 {
     let mut shift2 = 0.0;
     for (p, &m) in position.iter_mut().zip(mean) {
         shift2 += (m - *p) * (m - *p);
         *p = m;
     }
-    shift2.sqrt() <= stop || completed == max_iter
+    shift2.sqrt()
+}
+
+/// The stop rule: a climb ends after a move of at most `stop`, or after
+/// `max_iter` completed iterations.
+#[inline]
+pub(crate) fn stops(shift: f64, stop: f64, completed: usize, max_iter: usize) -> bool {
+    shift <= stop || completed == max_iter
 }
 
 /// Every seed's [`climb`] (row-major, `dim` values each), in parallel, in seed
 /// order; `None` if `observer` asked to stop (polled before every climb).
+///
+/// Progress counts queries (a climb's steps) as climbs finish, of a total
+/// that assumes the seeds left climb as long as the finished ones did on
+/// average.
 pub(crate) fn climb_each(
     seeds: &[f64],
     dim: usize,
@@ -129,7 +147,8 @@ pub(crate) fn climb_each(
     observer: &dyn Observer,
 ) -> Option<Climbs> {
     let n_seeds = seeds.len() / dim;
-    let done = AtomicUsize::new(0);
+    let progress = Progress::new(observer, n_seeds);
+    let finished = AtomicUsize::new(0);
     let climbs: Vec<Option<Climb>> = seeds
         .par_chunks_exact(dim)
         .map(|seed| {
@@ -137,7 +156,13 @@ pub(crate) fn climb_each(
                 return None;
             }
             let result = climb(seed, index, bandwidth, max_iter);
-            observer.on_progress(done.fetch_add(1, Ordering::Relaxed) + 1, n_seeds);
+            // One query per iteration, the last (uncounted) one included.
+            let queries = result.completed + 1;
+            let finished = finished.fetch_add(1, Ordering::Relaxed) + 1;
+            let done = progress.done() + queries;
+            let left = (n_seeds - finished) as f64 * done as f64 / finished as f64;
+            progress.estimate(done.saturating_add(left as usize));
+            progress.add(queries);
             Some(result)
         })
         .collect();
@@ -145,6 +170,7 @@ pub(crate) fn climb_each(
     for c in climbs {
         all.push(&c?);
     }
+    progress.finish();
     Some(all)
 }
 

@@ -98,7 +98,7 @@ pub fn fit(x: &Matrix, options: &MeanShiftOptions) -> Result<MeanShiftFit> {
     fit_observed(x, options, &Unobserved)
 }
 
-/// [`fit`], reporting each finished seed to `observer` and stopping with
+/// [`fit`], reporting the climbs' progress to `observer` and stopping with
 /// [`MeanShiftError::Aborted`] as soon as it asks (checked before every climb).
 pub fn fit_observed(
     x: &Matrix,

@@ -34,6 +34,7 @@ mod merge;
 mod numeric;
 mod observer;
 pub mod params;
+mod progress;
 mod rng;
 mod rounds;
 mod rule;

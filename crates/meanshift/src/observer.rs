@@ -13,9 +13,23 @@ pub trait Observer: Sync {
         false
     }
 
-    /// `done` of `total` seeds have finished climbing. `done` may arrive out
-    /// of order across threads; a final call has `done == total`. Seeds that
-    /// climb in lock-step (2-D, many seeds) finish late and together.
+    /// The climbs' work, in seeds: `total` is the number of seeds and `done`
+    /// the share of the work done, in seeds, so that `done / total` follows
+    /// the time the climbs take (not the seeds that finished: seeds climbing
+    /// in lock-step all finish at the end).
+    ///
+    /// The work is counted in queries (one per seed and step, a step that
+    /// seeds at the same position share counted once) of a total estimated
+    /// as the climbs go: as seeds finish (those left climb as long as the
+    /// finished ones on average), or, when seeds climb in lock-step (2-D, many
+    /// seeds), after each round from how fast the moves shrink and how many
+    /// climbs ended. In the first rounds of climbs that wander (e.g. on
+    /// uniform data) the estimate is too small.
+    ///
+    /// Each call has a larger `done` than the one before; `done < total` but
+    /// in the last call, where `done == total`. Calls come from worker
+    /// threads, one at a time. Only the climbs report: a bandwidth estimate
+    /// (`bandwidth: None`) comes before them and reports nothing.
     fn on_progress(&self, _done: usize, _total: usize) {}
 }
 

@@ -13,9 +13,10 @@
 //! remembered, and where the pieces end, change only the work done, never a
 //! result, so results do not depend on threads.
 
-use crate::climb::{moved_and_stops, stop_distance, Climbs};
+use crate::climb::{move_to, stop_distance, stops, Climbs};
 use crate::index::{BallTotal, BandIndex};
 use crate::observer::Observer;
+use crate::progress::{Progress, Tally};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
@@ -88,6 +89,9 @@ struct Group {
     key: Key,
     first: u32,
     last: u32,
+    /// `log2(last move / stop length)`, NaN before the first move: for the
+    /// progress estimate only (it fits in the padding after `last`).
+    level: f32,
 }
 
 /// The end of a member list.
@@ -103,6 +107,85 @@ struct Piece {
     sources: Vec<Source>,
     fresh: Vec<Key>,
     outcomes: Vec<Option<usize>>,
+    outlook: Outlook,
+}
+
+/// How the groups climb, for the progress estimate. Near a mode a climb's
+/// moves shrink about geometrically, and the last one is of length 0 (the
+/// neighbours no longer change): a group whose move was `2^level` times the
+/// stop length has about `level / fall - 1` moves left, `fall` being how much
+/// a group's level falls a round (1.2 to 1.7 on the tutorial's blobs). Climbs
+/// that wander (uniform data) have no such fall: there, the share of groups
+/// that ended in the last round says how long the others last.
+#[derive(Clone, Copy)]
+struct Pace {
+    /// `1 / fall`.
+    per_fall: f64,
+    /// Rounds a group still climbing lasts, from the share that ended last round.
+    life: f64,
+}
+
+impl Pace {
+    /// Before anything is measured: the tutorial's blobs'.
+    const PRIOR: Pace = Pace {
+        per_fall: 1.0 / 1.5,
+        life: f64::INFINITY,
+    };
+
+    /// The moves left to a group whose last move was `2^level` stop lengths,
+    /// with at most `most` (>= 1) rounds left.
+    #[inline]
+    fn moves_left(&self, level: f32, most: f64) -> f64 {
+        (f64::from(level) * self.per_fall - 1.0)
+            .min(self.life)
+            .clamp(1.0, most)
+    }
+}
+
+/// What the moves of one round say about the moves left.
+#[derive(Clone, Copy, Default)]
+struct Outlook {
+    /// The groups still climbing, and their moves left.
+    climbing: usize,
+    moves: f64,
+    /// The falls in level of the groups that moved twice, and their number.
+    falls: f64,
+    fell: usize,
+}
+
+impl Outlook {
+    fn add(&mut self, other: &Outlook) {
+        self.climbing += other.climbing;
+        self.moves += other.moves;
+        self.falls += other.falls;
+        self.fell += other.fell;
+    }
+
+    /// The pace measured in a round where `moved` groups moved.
+    fn pace(&self, moved: usize, previous: Pace) -> Pace {
+        // Below this, levels hardly fall: the life bounds the estimate.
+        const LEAST_FALL: f64 = 0.25;
+        let per_fall = if self.fell == 0 {
+            previous.per_fall
+        } else {
+            1.0 / (self.falls / self.fell as f64).max(LEAST_FALL)
+        };
+        let ended = moved - self.climbing;
+        let life = if ended == 0 {
+            f64::INFINITY
+        } else {
+            moved as f64 / ended as f64
+        };
+        Pace { per_fall, life }
+    }
+}
+
+/// About `log2(x)` (within 0.09) for a positive normal `x`, from its bits: cheaper
+/// than `log2`, and precise enough for an estimate.
+#[inline]
+fn approx_log2(x: f64) -> f32 {
+    // A positive x has its sign bit clear: the bits convert as an i64, in one instruction.
+    (x.to_bits() as i64 as f64 * (1.0 / (1u64 << 52) as f64) - 1023.0) as f32
 }
 
 /// The sorted groups are joined in pieces of about this many, in parallel.
@@ -171,17 +254,22 @@ fn join(
 }
 
 /// Moves the piece's groups by their steps (`fresh_offset`: where the piece's
-/// fresh positions start in this round's steps), noting those whose climb ended.
+/// fresh positions start in this round's steps), noting those whose climb
+/// ended, and the outlook of the others at `pace`.
 fn move_groups(
     piece: &mut Piece,
     generations: &[Generation; GENERATIONS],
     round: usize,
     fresh_offset: usize,
-    stop: f64,
-    max_iter: usize,
+    (stop, max_iter): (f64, usize),
+    pace: Pace,
 ) {
+    // Rounds left before max_iter ends every climb (at least 1 for a group
+    // that goes on).
+    let most = max_iter.saturating_sub(round).max(1) as f64;
     let current = (round % GENERATIONS) as u32;
     piece.outcomes.clear();
+    piece.outlook = Outlook::default();
     for (g, from) in piece.merged.iter_mut().zip(&piece.sources) {
         let index = from.index as usize
             + if from.generation == current {
@@ -194,8 +282,20 @@ fn move_groups(
             None => true,
             Some(mean) => {
                 let mut at = position(&g.key);
-                let ends = moved_and_stops(&mut at, &mean, stop, round, max_iter);
+                let shift = move_to(&mut at, &mean);
                 g.key = key(at);
+                let ends = stops(shift, stop, round, max_iter);
+                if !ends {
+                    let outlook = &mut piece.outlook;
+                    let now = approx_log2(shift / stop);
+                    outlook.climbing += 1;
+                    outlook.moves += pace.moves_left(now, most);
+                    if !g.level.is_nan() {
+                        outlook.falls += f64::from(g.level - now);
+                        outlook.fell += 1;
+                    }
+                    g.level = now;
+                }
                 ends
             }
         };
@@ -211,6 +311,11 @@ fn move_groups(
 /// each round works on groups of them, not on single seeds. Every part of a
 /// round but the hand-over of ended climbs runs in parallel, on pieces that
 /// never split a run of equal positions.
+///
+/// Progress counts the queries as they are made, of a total re-estimated
+/// after every round: the queries made, and the moves the groups still
+/// climbing have left ([`Outlook`]) times the share of groups that queried in
+/// the last round (the others reused a step).
 pub(crate) fn climb_in_rounds(
     seeds: &[f64],
     index: &BandIndex,
@@ -236,6 +341,7 @@ pub(crate) fn climb_in_rounds(
             key: key([s[0], s[1]]),
             first: i as u32,
             last: i as u32,
+            level: f32::NAN,
         })
         .collect();
     // Steps of round r in generations[r % GENERATIONS]. Buffers are reused
@@ -249,7 +355,10 @@ pub(crate) fn climb_in_rounds(
     let mut fresh: Vec<Key> = Vec::with_capacity(total);
     let mut pieces: Vec<Piece> = Vec::new();
     let (mut starts, mut fresh_offsets) = (Vec::new(), Vec::new());
-    let mut done = 0;
+    let progress = Progress::new(observer, total);
+    // Before any move, a guess: five queries a seed.
+    let mut queries_left = 5.0 * total as f64;
+    let mut pace = Pace::PRIOR;
     let mut round = 0;
     while !groups.is_empty() {
         groups.par_sort_unstable_by_key(|g| g.key);
@@ -279,13 +388,19 @@ pub(crate) fn climb_in_rounds(
         }
         let this = &mut generations[round % GENERATIONS];
         std::mem::swap(&mut this.keys, &mut fresh);
+        let queries = this.keys.len();
+        progress.estimate(progress.done() + queries.max(queries_left as usize));
         this.steps.clear();
-        this.steps.par_extend(this.keys.par_iter().map(|k| {
-            if observer.is_aborted() {
-                return Step::default();
-            }
-            query(index, position(k), radius2)
-        }));
+        this.steps.par_extend(this.keys.par_iter().map_init(
+            || Tally::new(&progress),
+            |tally, k| {
+                if observer.is_aborted() {
+                    return Step::default();
+                }
+                tally.count();
+                query(index, position(k), radius2)
+            },
+        ));
         if observer.is_aborted() {
             return None;
         }
@@ -293,11 +408,14 @@ pub(crate) fn climb_in_rounds(
             .par_iter_mut()
             .zip(fresh_offsets.par_iter())
             .for_each(|(piece, &offset)| {
-                move_groups(piece, &generations, round, offset, stop, max_iter)
+                move_groups(piece, &generations, round, offset, (stop, max_iter), pace)
             });
+        let mut outlook = Outlook::default();
+        let merged: usize = pieces[..n_pieces].iter().map(|p| p.merged.len()).sum();
         // Groups still climbing go on; ended ones hand the result to their members.
         groups.clear();
         for piece in &pieces[..n_pieces] {
+            outlook.add(&piece.outlook);
             for (group, outcome) in piece.merged.iter().zip(&piece.outcomes) {
                 let Some(intensity) = *outcome else {
                     groups.push(*group);
@@ -309,14 +427,16 @@ pub(crate) fn climb_in_rounds(
                     climbs.positions[2 * m..2 * m + 2].copy_from_slice(&position(&group.key));
                     climbs.intensities[m] = intensity;
                     climbs.completed[m] = round;
-                    done += 1;
-                    observer.on_progress(done, total);
                     member = next_member[m].load(Relaxed);
                 }
             }
         }
+        let share = queries as f64 / merged.max(1) as f64;
+        queries_left = outlook.moves * share;
+        pace = outlook.pace(merged, pace);
         round += 1;
     }
+    progress.finish();
     Some(climbs)
 }
 
@@ -324,7 +444,7 @@ pub(crate) fn climb_in_rounds(
 mod tests {
     use super::*;
     use crate::blobs::{make_blobs, BlobsOptions};
-    use crate::climb::Climb;
+    use crate::climb::{moved_and_stops, Climb};
     use crate::observer::Unobserved;
     use crate::threads::with_threads;
 
@@ -407,6 +527,7 @@ mod tests {
                     key: run as Key,
                     first: 0,
                     last: 0,
+                    level: f32::NAN,
                 });
             }
         }
@@ -421,6 +542,24 @@ mod tests {
                     "{n}: {starts:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn approx_log2_is_within_a_tenth() {
+        for x in [
+            1.0,
+            1.5,
+            2.0,
+            3.0,
+            1000.0,
+            1e-3,
+            12345.678,
+            1e300,
+            f64::MIN_POSITIVE,
+        ] {
+            let error = f64::from(approx_log2(x)) - x.log2();
+            assert!(error.abs() < 0.09, "{x}: {error}");
         }
     }
 

@@ -478,25 +478,37 @@ fn get_bin_seeds_on_zero_columns_does_not_panic() {
     ));
 }
 
-/// An observer sees every seed finish (the last report says `total`) and can stop a fit.
+/// An observer sees the work done grow, in seeds (`done < total` until a last
+/// call with `done == total`), one call at a time, and can stop a fit.
 #[test]
 fn observer_reports_progress_and_aborts() {
     use meanshift::{fit_observed, MeanShiftError, Observer};
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
 
     struct Watch {
-        calls: AtomicUsize,
-        max_done: AtomicUsize,
+        calls: Mutex<Vec<(usize, usize)>>,
+        count: AtomicUsize,
         abort_after: usize,
+    }
+    impl Watch {
+        fn new(abort_after: usize) -> Self {
+            Self {
+                calls: Mutex::new(Vec::new()),
+                count: AtomicUsize::new(0),
+                abort_after,
+            }
+        }
     }
     impl Observer for Watch {
         fn is_aborted(&self) -> bool {
-            self.calls.load(Ordering::Relaxed) >= self.abort_after
+            self.count.load(Ordering::Relaxed) >= self.abort_after
         }
         fn on_progress(&self, done: usize, total: usize) {
-            assert!(done <= total);
-            self.calls.fetch_add(1, Ordering::Relaxed);
-            self.max_done.fetch_max(done, Ordering::Relaxed);
+            // Calls come one at a time: the lock is never contended.
+            let mut calls = self.calls.try_lock().expect("calls one at a time");
+            calls.push((done, total));
+            self.count.fetch_add(1, Ordering::Relaxed);
         }
     }
     let blobs = meanshift::make_blobs(&meanshift::BlobsOptions {
@@ -505,41 +517,47 @@ fn observer_reports_progress_and_aborts() {
     })
     .unwrap();
     let x = Matrix::from_f64("X", &blobs.x, 500, 2).unwrap();
-    let options = MeanShiftOptions {
-        bandwidth: Some(2.0),
-        ..Default::default()
-    };
+    for (bandwidth, dim) in [(2.0, 2), (2.0, 1)] {
+        // 2-D: seeds in lock-step; 1-D: one climb per seed.
+        let x = if dim == 2 {
+            x
+        } else {
+            Matrix::from_f64("X", &blobs.x, 1000, 1).unwrap()
+        };
+        let options = MeanShiftOptions {
+            bandwidth: Some(bandwidth),
+            ..Default::default()
+        };
+        let all = Watch::new(usize::MAX);
+        let model = fit_observed(&x, &options, &all).unwrap();
+        let calls = all.calls.into_inner().unwrap();
+        assert!(calls.windows(2).all(|w| w[0].0 < w[1].0), "{calls:?}");
+        // In seeds: the total is the number of seeds, reached only at the end.
+        let (last, before) = calls.split_last().unwrap();
+        assert!(
+            before.iter().all(|&(d, t)| d < t && t == x.n_rows()),
+            "{calls:?}"
+        );
+        assert_eq!(*last, (x.n_rows(), x.n_rows()));
+        assert_eq!(model, meanshift::fit(&x, &options).unwrap());
 
-    let all = Watch {
-        calls: AtomicUsize::new(0),
-        max_done: AtomicUsize::new(0),
-        abort_after: usize::MAX,
-    };
-    let model = fit_observed(&x, &options, &all).unwrap();
-    assert_eq!(all.calls.load(Ordering::Relaxed), 500);
-    assert_eq!(all.max_done.load(Ordering::Relaxed), 500);
-    assert_eq!(model, meanshift::fit(&x, &options).unwrap());
-
-    let stop = Watch {
-        calls: AtomicUsize::new(0),
-        max_done: AtomicUsize::new(0),
-        abort_after: 10,
-    };
-    assert_eq!(
-        fit_observed(&x, &options, &stop),
-        Err(MeanShiftError::Aborted)
-    );
-    assert!(stop.calls.load(Ordering::Relaxed) < 500);
+        let stop = Watch::new(1);
+        assert_eq!(
+            fit_observed(&x, &options, &stop),
+            Err(MeanShiftError::Aborted)
+        );
+        let calls = stop.calls.into_inner().unwrap();
+        assert!(
+            calls.len() < 10 && calls.iter().all(|(d, t)| d < t),
+            "{calls:?}"
+        );
+    }
 
     let options = MeanShiftOptions {
         bandwidth: None,
         ..Default::default()
     };
-    let at_once = Watch {
-        calls: AtomicUsize::new(0),
-        max_done: AtomicUsize::new(0),
-        abort_after: 0,
-    };
+    let at_once = Watch::new(0);
     assert_eq!(
         fit_observed(&x, &options, &at_once),
         Err(MeanShiftError::Aborted)

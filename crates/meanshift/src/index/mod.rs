@@ -3,6 +3,8 @@
 //! points for the merge and the labels. [`select()`] chooses one (its doc is the
 //! decision table); the functions here build what it chose.
 //!
+//! - `select`: the decision table; `queries`: what each kind of structure
+//!   answers; `dimension`: the one dispatch to the trees' const generics.
 //! - `bands`, `strip`, `exact`: 2-D bands sorted by x with exact fixed-point
 //!   sums, the points near a ball's circle tested one instruction set per file.
 //! - `sumtree`: a KD-tree with per-node count, sums and box.
