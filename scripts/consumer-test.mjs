@@ -220,8 +220,10 @@ function consumerTest() {
   const libraries = cliPackages.filter((p) => p.name === pkg.name);
   if (libraries.length !== 1) fail(`the CLI install holds ${libraries.length} copies of ${pkg.name} (${libraries.map((p) => p.dir).join(', ')}), not 1`);
   const bin = Object.keys(cliPkg.bin)[0];
-  const version = run('npm', ['exec', '--offline', '--', bin, '--version'], cliProject, { quiet: true }).trim();
-  if (version !== cliPkg.version) fail(`${bin} --version printed ${JSON.stringify(version)}, not ${cliPkg.version}`);
+  // By the package's name, as the README's `npx fast-meanshift-cli ...` (npm runs its one bin), ...
+  const version = run('npm', ['exec', '--offline', '--', cliPkg.name, '--version'], cliProject, { quiet: true }).trim();
+  if (version !== cliPkg.version) fail(`npx ${cliPkg.name} --version printed ${JSON.stringify(version)}, not ${cliPkg.version}`);
+  // ... and by the bin's name, as after `npm install -g fast-meanshift-cli`.
   const demo = run('npm', ['exec', '--offline', '--', bin, 'demo', '--plot', 'demo.svg'], cliProject);
   process.stdout.write(demo);
   if (!demo.startsWith('Estimated number of clusters = 3\n')) fail(`${bin} demo did not print "Estimated number of clusters = 3" first`);
