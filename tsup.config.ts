@@ -1,20 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
-
-// The CLI imports the library as '../index.js'; in dist/cli.js that import stays an
-// import of ./index.js (the library's ES module entry) instead of a second copy of the library.
-const libraryStaysExternal: Plugin = {
-  name: 'library-stays-external',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/index\.js$/ }, (args) =>
-      args.importer.includes(`${sep}src${sep}cli${sep}`) ? { path: './index.js', external: true } : undefined,
-    );
-  },
-};
 
 // dist/index.bundler.js (the `module` export condition, for bundlers): src/binding.ts imports
 // src/bundled-binding.ts, which loads the binary from beside the app's bundle, instead of
@@ -49,7 +38,7 @@ export { ${names.join(', ')} } from './index.cjs';
   writeFileSync('dist/index.d.ts', "export * from './index.cjs';\n");
 }
 
-// The three builds below run at once and write into dist/, so none of them cleans it (tsup's `clean`
+// The two builds below run at once and write into dist/, so none of them cleans it (tsup's `clean`
 // would race with the others, and its declaration build would delete dist/index.d.ts): it is emptied
 // here, once, before they start.
 rmSync('dist', { recursive: true, force: true });
@@ -81,18 +70,5 @@ export default defineConfig([
     sourcemap: true,
     define: { FAST_MEANSHIFT_VERSION: JSON.stringify(pkg.version) },
     esbuildPlugins: [bundledBinding],
-  },
-  // The `fast-meanshift` command (bin): ESM only, its dependencies (commander, csv-parse,
-  // d3-scale, @resvg/resvg-js) stay external and load only when the command runs.
-  {
-    entry: { cli: 'src/cli/main.ts' },
-    format: ['esm'],
-    dts: false,
-    clean: false,
-    target: 'node20',
-    platform: 'node',
-    sourcemap: true,
-    external: [/binding\.cjs$/],
-    esbuildPlugins: [libraryStaysExternal],
   },
 ]);

@@ -1,14 +1,16 @@
-// Helpers for the CLI tests: run the built binary, write .npy files, read SVG and PNG output.
+// Helpers for the CLI tests: run the built command (the fast-meanshift-cli package's bin), write .npy files, read SVG and PNG output.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+/** The fast-meanshift-cli package (packages/cli/), whose bin is dist/cli.js. */
+export const CLI_PACKAGE = fileURLToPath(new URL('../packages/cli/', import.meta.url));
+export const CLI = fileURLToPath(new URL('../packages/cli/dist/cli.js', import.meta.url));
 
 export function requireBuiltCli(): void {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build:ts` (npm test builds it first).');
+  if (!existsSync(CLI)) throw new Error('packages/cli/dist/cli.js is missing: run `npm run build:ts` (npm test builds it first).');
 }
 
 export interface RunResult {
@@ -17,7 +19,7 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `node dist/cli.js ...args` (stdout/stderr are pipes, so never a TTY). */
+/** Runs `node packages/cli/dist/cli.js ...args` (stdout/stderr are pipes, so never a TTY). */
 export function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): RunResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd,

@@ -4,12 +4,12 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveColumns } from '../src/cli/columns.js';
-import { CsvReader, parseCsv } from '../src/cli/csv.js';
-import { CliError } from '../src/cli/errors.js';
-import { JsonlReader, parseJsonl } from '../src/cli/jsonl.js';
-import { parseNumber } from '../src/cli/numbers.js';
-import { columnScaling, standardize } from '../src/cli/scale.js';
+import { resolveColumns } from '../packages/cli/src/columns.js';
+import { CsvReader, parseCsv } from '../packages/cli/src/csv.js';
+import { CliError } from '../packages/cli/src/errors.js';
+import { JsonlReader, parseJsonl } from '../packages/cli/src/jsonl.js';
+import { parseNumber } from '../packages/cli/src/numbers.js';
+import { columnScaling, standardize } from '../packages/cli/src/scale.js';
 import { fixture } from './helpers.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);

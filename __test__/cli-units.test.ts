@@ -1,13 +1,13 @@
 // The CLI's parts on their own: .npy/CSV/JSON readers, writers, the SVG plot, the progress bar.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCsv, sniffDelimiter } from '../src/cli/csv.js';
-import { CliError } from '../src/cli/errors.js';
-import { parseJson } from '../src/cli/json.js';
-import { parseNpy } from '../src/cli/npy.js';
-import { ONE_MARK_PER_POINT_UP_TO, clusterColours, scatterSvg } from '../src/cli/plot.js';
-import { ProgressBar, formatDuration } from '../src/cli/progress.js';
-import { formatCenters, formatLabels } from '../src/cli/write.js';
+import { parseCsv, sniffDelimiter } from '../packages/cli/src/csv.js';
+import { CliError } from '../packages/cli/src/errors.js';
+import { parseJson } from '../packages/cli/src/json.js';
+import { parseNpy } from '../packages/cli/src/npy.js';
+import { ONE_MARK_PER_POINT_UP_TO, clusterColours, scatterSvg } from '../packages/cli/src/plot.js';
+import { ProgressBar, formatDuration } from '../packages/cli/src/progress.js';
+import { formatCenters, formatLabels } from '../packages/cli/src/write.js';
 import { float64Bytes, npyBytes, parseSvg } from './cli-helpers.js';
 
 const npyFixture = (name: string): Uint8Array => readFileSync(new URL(`./fixtures/npy/${name}`, import.meta.url));

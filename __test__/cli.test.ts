@@ -1,11 +1,11 @@
-// The `fast-meanshift` command end to end: the real binary (dist/cli.js) on temporary files.
+// The `fast-meanshift` command end to end: the real binary (packages/cli/dist/cli.js) on temporary files.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeanShift, estimateBandwidth, makeBlobs } from '../src/index.js';
-import { CLI, ROOT, float64Bytes, npyBytes, parseSvg, pngSize, requireBuiltCli, run } from './cli-helpers.js';
+import { CLI, CLI_PACKAGE, ROOT, float64Bytes, npyBytes, parseSvg, pngSize, requireBuiltCli, run } from './cli-helpers.js';
 import { tutorialBlobs } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fast-meanshift-cli-'));
@@ -152,7 +152,7 @@ describe('demo', () => {
     expect(svg.clusters.reduce((s, c) => s + c.marks, 0)).toBe(10_000);
     expect(new Set(svg.clusters.map((c) => c.fill)).size).toBe(3);
     expect(svg.centers).toBe(3);
-    // The README's picture is this figure (regenerate: node dist/cli.js demo --plot docs/demo.svg).
+    // The README's picture is this figure (regenerate: node packages/cli/dist/cli.js demo --plot docs/demo.svg).
     expect(readFileSync(join(ROOT, 'docs', 'demo.svg'), 'utf8')).toBe(readFileSync(at('demo.svg'), 'utf8'));
   });
 
@@ -178,8 +178,10 @@ describe('help, version', () => {
     expect(run(['demo', '--help'], tmp).stdout).toContain('--samples');
   });
 
-  it('--version prints package.json’s version', () => {
-    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  it('--version prints its package.json’s version, which is the library’s (versions in lock-step)', () => {
+    const { version } = JSON.parse(readFileSync(join(CLI_PACKAGE, 'package.json'), 'utf8')) as { version: string };
+    const library = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(version).toBe(library.version);
     const r = run(['--version'], tmp);
     expect([r.code, r.stdout.trim()]).toEqual([0, version]);
   });
@@ -278,9 +280,15 @@ it('Ctrl-C (SIGINT) cancels a fit: exit 130, one line', async () => {
   expect(Date.now() - started).toBeLessThan(20_000);
 });
 
-it('the bin points at dist/cli.js, which starts with a shebang', () => {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
-  expect(pkg.bin['fast-meanshift']).toBe('dist/cli.js');
-  expect(existsSync(join(ROOT, pkg.bin['fast-meanshift']!))).toBe(true);
+it('fast-meanshift-cli has the bin (dist/cli.js, which starts with a shebang) and the library has none', () => {
+  type Manifest = { name: string; version: string; bin?: Record<string, string>; dependencies?: Record<string, string> };
+  const cli = JSON.parse(readFileSync(join(CLI_PACKAGE, 'package.json'), 'utf8')) as Manifest;
+  const library = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
+  expect(cli.name).toBe('fast-meanshift-cli');
+  expect(cli.bin).toEqual({ 'fast-meanshift': 'dist/cli.js' });
+  expect(join(CLI_PACKAGE, cli.bin!['fast-meanshift']!)).toBe(CLI);
   expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  expect(cli.dependencies?.[library.name]).toBe(library.version);
+  expect(library.bin).toBeUndefined();
+  expect(library.dependencies).toBeUndefined();
 });

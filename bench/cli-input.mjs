@@ -1,6 +1,6 @@
 // @ts-check
 // The command's input speed (issue 14): the same 3,000,000 × 2 blobs in every input format, each
-// clustered by the real `fast-meanshift` command (node dist/cli.js) in its own process, with a
+// clustered by the real `fast-meanshift` command (node packages/cli/dist/cli.js) in its own process, with a
 // given bandwidth and bin seeding so that the fit stays about a second and the read shows.
 //
 //   npm run bench:cli-input                 prints the table (5 rounds over every format, the medians)
@@ -25,7 +25,7 @@ import { BLOBS } from './data.mjs';
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
 const MD = join(ROOT, 'BENCHMARKS.md');
-const CLI = join(ROOT, 'dist', 'cli.js');
+const CLI = join(ROOT, 'packages', 'cli', 'dist', 'cli.js');
 
 const { values: args } = parseArgs({
   options: {
@@ -138,7 +138,7 @@ function runOnce(format, bandwidth, hook) {
 }
 
 async function main() {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: npm run build');
+  if (!existsSync(CLI)) throw new Error('packages/cli/dist/cli.js is missing: npm run build');
   await makeData();
   const hook = rssHook();
   const { estimateBandwidth } = await import('../dist/index.js');
@@ -165,7 +165,7 @@ async function main() {
   for (const r of results) {
     if (r.rows !== N || r.k !== base.k) throw new Error(`${r.format.file}: ${r.rows} rows, ${r.k} clusters; the .npy gives ${N} and ${base.k}`);
   }
-  const command = `node dist/cli.js cluster FILE --bandwidth ${bandwidth} --bin-seeding --json --quiet`;
+  const command = `node packages/cli/dist/cli.js cluster FILE --bandwidth ${bandwidth} --bin-seeding --json --quiet`;
   const table = [
     `Measured ${new Date().toISOString().slice(0, 10)} at commit ${gitCommit()} on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} at the end.`,
     `${N.toLocaleString('en-US')} rows × 2 features, ${base.k} clusters in every format; each figure the median of ${RUNS} runs, taken in ${RUNS} rounds over every format. **Read** is the command's own time to read and parse the input into typed arrays (\`timeMs.read\` of \`--json\`); **command** is the whole process, from start to exit (Node start-up, reading, the fit, ${fmtMs(base.fit)} for the .npy, and the printout); **× .npy** is the command's time over the .npy command's. MB/s is of the file as stored (compressed for gzip and Parquet).`,
@@ -174,7 +174,7 @@ async function main() {
     '|---|--:|--:|--:|--:|--:|--:|--:|',
     ...results.map((r) => `| ${r.format.what} | ${fmtBytes(r.size)} | ${fmtMs(r.read)} | ${(r.rows / (r.read / 1000) / 1e6).toFixed(1)} M | ${(r.size / 1e6 / (r.read / 1000)).toFixed(0)} | ${fmtMs(r.wall)} | ${(r.wall / base.wall).toFixed(2)}× | ${fmtBytes(r.rss)} |`),
     '',
-    'Each row is this command on that file (standard input: `node dist/cli.js cluster - ... < blobs.csv`), its bandwidth from W2\'s rule',
+    'Each row is this command on that file (standard input: `node packages/cli/dist/cli.js cluster - ... < blobs.csv`), its bandwidth from W2\'s rule',
     '(`estimateBandwidth(X, { quantile: 0.2, nSamples: 500 })` on the .npy data), made and run by `npm run bench:cli-input -- --write`:',
     '',
     '```sh',
@@ -199,7 +199,7 @@ async function main() {
 
 /**
  * Why byte loops: the same CSV and JSON Lines files read by the command's readers (bundled from
- * src/cli/ with esbuild) and by the usual alternatives: csv-parse's stream (an array of strings
+ * packages/cli/src/ with esbuild) and by the usual alternatives: csv-parse's stream (an array of strings
  * per record, Number() on each cell) and JSON.parse per line. In this process, after the runs
  * above; the median of RUNS reads each.
  */
@@ -207,7 +207,7 @@ async function parsers() {
   const { build } = await import('esbuild');
   const out = join(DIR, 'parsers');
   await build({
-    entryPoints: [join(ROOT, 'src', 'cli', 'csv.ts'), join(ROOT, 'src', 'cli', 'jsonl.ts')],
+    entryPoints: [join(ROOT, 'packages', 'cli', 'src', 'csv.ts'), join(ROOT, 'packages', 'cli', 'src', 'jsonl.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',

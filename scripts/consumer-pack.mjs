@@ -1,9 +1,11 @@
-// fast-meanshift as a user gets it: `npm pack` of the main package and of this platform's binary
-// package, and a fresh project that installs the two tarballs. Used by scripts/consumer-test.mjs,
-// scripts/runtimes-test.mjs and the bundler tests (__test__/bundlers.test.ts).
+// fast-meanshift as a user gets it: `npm pack` of the main package, of this platform's binary
+// package and (when asked) of the command's package fast-meanshift-cli (packages/cli/), and a fresh
+// project that installs the tarballs. Used by scripts/consumer-test.mjs, scripts/runtimes-test.mjs
+// and the bundler tests (__test__/bundlers.test.ts).
 //
-// Needs the built addon and dist/ (`npm run build`). Nothing is written into the repository: the
-// binary package is staged (npm/<platform>/ plus the built .node file) in the temporary folder.
+// Needs the built addon, dist/ and packages/cli/dist/ (`npm run build`). Nothing is written into the
+// repository: the binary package is staged (npm/<platform>/ plus the built .node file) in the
+// temporary folder.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,6 +15,9 @@ import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+/** The command's package (packages/cli/): its folder and package.json. */
+export const cliDir = join(root, 'packages', 'cli');
+export const cliPkg = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8'));
 
 export class ConsumerTestError extends Error {}
 export function fail(message) {
@@ -61,10 +66,11 @@ function pack(dir, destination) {
 }
 
 /**
- * Packs the two tarballs into `work` (a new temporary folder when not given). Returns
- * `{ work, main, platform }`, each tarball as `npm pack --json` describes it plus its `path`.
+ * Packs the main and the binary package's tarballs into `work` (a new temporary folder when not
+ * given), and with `{ cli: true }` fast-meanshift-cli's too. Returns `{ work, main, platform }` (and
+ * `cli`), each tarball as `npm pack --json` describes it plus its `path`.
  */
-export function packTarballs(work = mkdtempSync(join(tmpdir(), 'fast-meanshift-pack-'))) {
+export function packTarballs(work = mkdtempSync(join(tmpdir(), 'fast-meanshift-pack-')), { cli = false } = {}) {
   const binary = join(root, binaryName);
   if (!existsSync(binary)) fail(`${binaryName} is missing: build it first (npm run build)`);
   if (!existsSync(join(root, 'npm', abi, 'package.json'))) fail(`npm/${abi}/ is missing: no package for this platform`);
@@ -78,12 +84,21 @@ export function packTarballs(work = mkdtempSync(join(tmpdir(), 'fast-meanshift-p
   cpSync(join(root, 'npm', abi), stage, { recursive: true });
   cpSync(binary, join(stage, binaryName));
   const platform = pack(stage, work);
-  return { work, main: { ...main, path: join(work, main.filename) }, platform: { ...platform, path: join(work, platform.filename) } };
+  const tarballs = { work, main: { ...main, path: join(work, main.filename) }, platform: { ...platform, path: join(work, platform.filename) } };
+  if (cli) {
+    for (const f of Object.values(cliPkg.bin)) {
+      if (!existsSync(join(cliDir, f))) fail(`packages/cli/${f} is missing: build it first (npm run build)`);
+    }
+    const packed = pack(cliDir, work);
+    tarballs.cli = { ...packed, path: join(work, packed.filename) };
+  }
+  return tarballs;
 }
 
 /**
- * A fresh project in `dir` with `packageJson`'s fields, and the tarballs installed (the main package's
- * own dependencies come from the npm cache when they are there).
+ * A fresh project in `dir` with `packageJson`'s fields, and the tarballs installed: the main and the
+ * binary package's, and fast-meanshift-cli's when `tarballs` has it (its dependency fast-meanshift is
+ * the main tarball; its other dependencies come from the npm cache when they are there).
  */
 export function installProject(dir, tarballs, packageJson = {}) {
   mkdirSync(dir, { recursive: true });
@@ -93,7 +108,7 @@ export function installProject(dir, tarballs, packageJson = {}) {
   );
   run(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', tarballs.main.path, tarballs.platform.path],
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', ...[tarballs.main, tarballs.platform, tarballs.cli].filter(Boolean).map((t) => t.path)],
     dir,
     { quiet: true },
   );

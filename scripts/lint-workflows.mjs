@@ -10,8 +10,9 @@
 // (GitHub-hosted labels newer than actionlint 1.7.7, such as windows-11-arm).
 //
 // Then it checks what actionlint cannot know: the release workflow builds every target of
-// package.json `napi.targets`, and nothing else.
-import { readdirSync, readFileSync } from 'node:fs';
+// package.json `napi.targets`, and nothing else, and publishes every workspace package
+// (packages/*/, unless "private") after fast-meanshift, which they depend on.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +79,22 @@ const targets = new Set(pkg.napi.targets);
 for (const t of targets) if (!built.has(t)) problems.push(`release.yml builds no ${t} (package.json napi.targets)`);
 for (const t of built) if (!targets.has(t)) problems.push(`release.yml builds ${t}, which is not in package.json napi.targets`);
 
+// The release workflow publishes each workspace package, after the library.
+const libraryPublish = release.search(/^\s+run: npm publish --provenance --access public\s*$/m);
+if (libraryPublish < 0) problems.push(`release.yml has no step that runs "npm publish --provenance --access public" (${pkg.name})`);
+const published = [];
+for (const dir of existsSync(join(root, 'packages')) ? readdirSync(join(root, 'packages')).sort() : []) {
+  const file = join(root, 'packages', dir, 'package.json');
+  if (!existsSync(file)) continue;
+  const workspace = JSON.parse(readFileSync(file, 'utf8'));
+  if (workspace.private) continue;
+  const command = `npm publish --provenance --access public --workspace packages/${dir}`;
+  const at = release.search(new RegExp(`^\\s+run: ${command.replaceAll('/', '\\/')}\\s*$`, 'm'));
+  if (at < 0) problems.push(`release.yml does not publish ${workspace.name} (a step that runs "${command}", after ${pkg.name}'s)`);
+  else if (at < libraryPublish) problems.push(`release.yml publishes ${workspace.name} before ${pkg.name}, which it depends on`);
+  else published.push(workspace.name);
+}
+
 if (problems.length > 0) {
   console.error(`workflow lint: ${problems.length} problem(s)\n${problems.join('\n')}`);
   process.exit(1);
@@ -85,5 +102,5 @@ if (problems.length > 0) {
 console.log(
   `workflow lint: ok: actionlint 1.7.7 found no problem in ${files.map((f) => `.github/workflows/${f}`).join(', ')}` +
     `${ignored ? ` (${ignored} report(s) of runner labels allowed by .github/actionlint.yaml)` : ''}; ` +
-    `release.yml builds all ${targets.size} napi targets`,
+    `release.yml builds all ${targets.size} napi targets${published.length ? ` and publishes ${published.join(', ')} after ${pkg.name}` : ''}`,
 );

@@ -9,7 +9,7 @@
 //   node scripts/readme-own-data.mjs --check  exits 1 if the commands' output (times aside) or
 //                                             the plot differ from what the README shows
 //
-// `fast-meanshift` in a command runs `node dist/cli.js`.
+// `fast-meanshift` in a command runs `node packages/cli/dist/cli.js` (the fast-meanshift-cli package's bin).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,7 +63,7 @@ function runSection(section) {
   const dir = mkdtempSync(join(tmpdir(), 'fast-meanshift-readme-'));
   try {
     for (const file of section.files) copyFileSync(join(ROOT, '__test__', 'fixtures', file), join(dir, file.split('/').at(-1)));
-    const cli = `"${process.execPath}" "${join(ROOT, 'dist', 'cli.js')}"`;
+    const cli = `"${process.execPath}" "${join(ROOT, 'packages', 'cli', 'dist', 'cli.js')}"`;
     const outputs = section.steps.map((step) => {
       const shell = step.cmd.replace(/^fast-meanshift /, `${cli} `);
       const out = execFileSync('sh', ['-c', `${shell} 2>&1`], { cwd: dir, encoding: 'utf8', env: { ...process.env, FAST_MEANSHIFT_DEBUG: '' } });

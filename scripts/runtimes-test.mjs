@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // npm run test:runtimes: fast-meanshift under Bun and Deno, installed from the packed tarballs as a
-// user gets it (scripts/consumer-pack.mjs):
+// user gets it (scripts/consumer-pack.mjs), with the command's package fast-meanshift-cli:
 // - the README's quick start (its code block, as a .ts file, which both run as is);
 // - fitAsync with an AbortSignal (scripts/consumer/async.mjs) and require/import in one process
 //   (scripts/consumer/mixed.mjs);
-// - the CLI demo, writing its SVG plot;
+// - the CLI demo (the installed fast-meanshift-cli's bin), writing its SVG plot;
 // - Deno: with the README's flags (--allow-env --allow-ffi --allow-read) all of the above; without
 //   them, or with only some, the error that names those flags.
 // Bun and Deno come from npm (packages `bun` and `deno`, pinned below), installed once into
@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsumerTestError, fail, installProject, packTarballs, root, run } from './consumer-pack.mjs';
+import { ConsumerTestError, cliPkg, fail, installProject, packTarballs, root, run } from './consumer-pack.mjs';
 
 const BUN_VERSION = '1.4.5';
 const DENO_VERSION = '2.9.6';
@@ -106,10 +106,10 @@ function runtimesTest() {
 
   work = mkdtempSync(join(tmpdir(), 'fast-meanshift-runtimes-'));
   // Deno reads a project's package.json and uses its node_modules, as npm installed them.
-  const app = installProject(join(work, 'app'), packTarballs(join(work, 'tarballs')), { type: 'module' });
+  const app = installProject(join(work, 'app'), packTarballs(join(work, 'tarballs'), { cli: true }), { type: 'module' });
   writeFileSync(join(app, 'quickstart.ts'), quickStart());
   for (const f of ['async.mjs', 'mixed.mjs']) cpSync(join(fixtures, f), join(app, f));
-  const cli = join('node_modules', 'fast-meanshift', 'dist', 'cli.js');
+  const cli = join('node_modules', cliPkg.name, cliPkg.bin['fast-meanshift']);
   const plotted = (file) => (r) => {
     prints('Estimated number of clusters = 3')(r);
     if (!readFileSync(join(app, file), 'utf8').startsWith('<svg')) throw new Error(`${file} is not an SVG`);

@@ -1,4 +1,4 @@
-import type { Matrix } from '../index.js';
+import type { Matrix } from 'fast-meanshift';
 
 /**
  * The chosen columns of an input file, ready for the library: row-major values (`data`) or one

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // The `fast-meanshift` command: `demo` (the scikit-learn tutorial) and `cluster INPUT`.
-// Built by tsup to dist/cli.js; it imports the library from ./index.js and is never
-// loaded by `import 'fast-meanshift'`.
+// The bin of the fast-meanshift-cli package, built by tsup to packages/cli/dist/cli.js. It imports
+// the library as the package `fast-meanshift` (its dependency), which never loads the command.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Command, Option } from 'commander';
-import { MeanShift, estimateBandwidth, makeBlobs } from '../index.js';
-import type { ErrorFields } from '../index.js';
+import { MeanShift, estimateBandwidth, makeBlobs } from 'fast-meanshift';
+import type { ErrorFields } from 'fast-meanshift';
 import { oneByte } from './csv.js';
 import { columnName, columnOf, matrixOf, type Dataset } from './dataset.js';
 import { CliError } from './errors.js';

@@ -1,4 +1,4 @@
-import { estimateBandwidthAsync, type EstimateBandwidthOptions, type Matrix, type MeanShift } from '../index.js';
+import { estimateBandwidthAsync, type EstimateBandwidthOptions, type Matrix, type MeanShift } from 'fast-meanshift';
 import { CliError } from './errors.js';
 import { ProgressBar, formatDuration } from './progress.js';
 
