@@ -4,14 +4,14 @@
 //!
 //! The step's query comes from [`crate::index`]; the stop rule,
 //! [`moved_and_stops`], is shared with the lock-step climbs of
-//! [`crate::rounds`], so both end every climb at the same iteration.
+//! [`crate::rounds`] and [`crate::lockstep`], so they end every climb at the
+//! same iteration; [`climb`] is the reference they are tested against.
 
+#[cfg(test)]
 use crate::index::BallSum;
-use crate::observer::Observer;
-use rayon::prelude::*;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Where one seed's climb ended.
+/// Where one seed's climb ended (the reference [`climb`]'s result).
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Climb {
     pub position: Vec<f64>,
@@ -34,6 +34,7 @@ pub(crate) struct Climbs {
 }
 
 impl Climbs {
+    #[cfg(test)]
     pub fn with_capacity(n_seeds: usize, dim: usize) -> Self {
         Self {
             dim,
@@ -43,6 +44,7 @@ impl Climbs {
         }
     }
 
+    #[cfg(test)]
     pub fn push(&mut self, climb: &Climb) {
         self.positions.extend_from_slice(&climb.position);
         self.intensities.push(climb.intensity);
@@ -64,11 +66,14 @@ pub(crate) fn stop_distance(bandwidth: f64) -> f64 {
     1e-3 * bandwidth
 }
 
-/// Climbs from `seed` to a mode of the flat-kernel density of `points`.
+/// Climbs from `seed` to a mode of the flat-kernel density of `points`: one
+/// seed alone, one query per step, the reference that the lock-step climbs
+/// (which share the steps of seeds at the same position) are tested against.
 ///
 /// Each step moves to the mean of the points within `bandwidth` (inclusive);
 /// it stops when a move is at most `1e-3 * bandwidth` long or after
 /// `max_iter` completed iterations (so at most `max_iter + 1` moves).
+#[cfg(test)]
 pub(crate) fn climb(seed: &[f64], index: &dyn BallSum, bandwidth: f64, max_iter: usize) -> Climb {
     let dim = seed.len();
     let stop = stop_distance(bandwidth);
@@ -116,36 +121,6 @@ pub(crate) fn moved_and_stops(
         *p = m;
     }
     shift2.sqrt() <= stop || completed == max_iter
-}
-
-/// Every seed's [`climb`] (row-major, `dim` values each), in parallel, in seed
-/// order; `None` if `observer` asked to stop (polled before every climb).
-pub(crate) fn climb_each(
-    seeds: &[f64],
-    dim: usize,
-    index: &dyn BallSum,
-    bandwidth: f64,
-    max_iter: usize,
-    observer: &dyn Observer,
-) -> Option<Climbs> {
-    let n_seeds = seeds.len() / dim;
-    let done = AtomicUsize::new(0);
-    let climbs: Vec<Option<Climb>> = seeds
-        .par_chunks_exact(dim)
-        .map(|seed| {
-            if observer.is_aborted() {
-                return None;
-            }
-            let result = climb(seed, index, bandwidth, max_iter);
-            observer.on_progress(done.fetch_add(1, Ordering::Relaxed) + 1, n_seeds);
-            Some(result)
-        })
-        .collect();
-    let mut all = Climbs::with_capacity(n_seeds, dim);
-    for c in climbs {
-        all.push(&c?);
-    }
-    Some(all)
 }
 
 #[cfg(test)]

@@ -4,10 +4,11 @@
 //! its nearest centre ([`crate::label`]).
 
 use crate::bandwidth::{estimate_bandwidth_observed, BandwidthOptions};
-use crate::climb::{climb_each, Climbs};
+use crate::climb::Climbs;
 use crate::error::{MeanShiftError, Result};
 use crate::index::{for_climbs, ClimbIndex};
 use crate::label::assign_labels;
+use crate::lockstep::climb_in_lockstep;
 use crate::matrix::Matrix;
 use crate::merge::{modes_by_intensity, suppress_near_duplicates};
 use crate::observer::{Observer, Unobserved};
@@ -181,7 +182,8 @@ fn seeds<'a>(
 }
 
 /// Every seed's climb, in seed order, on the structure [`crate::index`] selects:
-/// in lock-step rounds on the band index, or one climb per seed.
+/// in lock-step rounds, each distinct position queried once (on the band index
+/// by [`crate::rounds`], on the others by [`crate::lockstep`]).
 fn climb_all(
     points: &[f64],
     seeds: &[f64],
@@ -194,7 +196,7 @@ fn climb_all(
     match for_climbs(points, dim, n_seeds, bandwidth)? {
         ClimbIndex::Bands(bands) => climb_in_rounds(seeds, &bands, bandwidth, max_iter, observer),
         ClimbIndex::BallSums(sums) => {
-            climb_each(seeds, dim, sums.as_ref(), bandwidth, max_iter, observer)
+            climb_in_lockstep(seeds, dim, sums.as_ref(), bandwidth, max_iter, observer)
         }
     }
     .ok_or(MeanShiftError::Aborted)

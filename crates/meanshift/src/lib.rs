@@ -29,6 +29,7 @@ mod fit;
 pub mod fuzzing;
 mod index;
 mod label;
+mod lockstep;
 mod matrix;
 mod merge;
 mod numeric;
