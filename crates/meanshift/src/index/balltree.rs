@@ -9,13 +9,14 @@
 //! Its answers are the scan's bits: the same test on every point it does not
 //! prune (`Σ (p - q)²` in feature order, no fused multiply-add, compared with
 //! `<=`), pruning only where a proven error bound leaves no doubt. The
-//! coordinates of the points found are summed in the tree's order, a fixed
-//! order of the points, so equal neighbour sets give equal bits (which lets
-//! the seeds of a cluster share their climb, [`crate::lockstep`]); the tree
-//! keeps its own row-major copy in that order, so that a ball's points, which
-//! are near each other in the tree, are read as a few contiguous runs (summing
-//! them in the input's order read rows scattered over all of memory: three
-//! quarters of the time on 20,000 × 64 blobs).
+//! coordinates of the points found are summed along the tree (see
+//! [`BallTree::gather`]), a fixed function of the set of points, so equal
+//! neighbour sets give equal bits (which lets the seeds of a cluster share
+//! their climb, [`crate::lockstep`]) and a node wholly inside adds its
+//! precomputed sum. The tree keeps its own row-major copy in tree order, so
+//! that a leaf's points are read contiguously (summing them in the input's
+//! order read rows scattered over all of memory: three quarters of the time
+//! on 20,000 × 64 blobs).
 
 use super::distances::{Kernel, Lanes, LANES};
 use super::queries::{BallSum, KthDistance};
@@ -105,14 +106,17 @@ pub(crate) struct BallTree<'a> {
     nodes: Vec<Node>,
     /// Row-major, a centre per node.
     centres: Vec<f64>,
+    /// Row-major, per node the sum of its points as [`BallTree::gather`] adds them.
+    sums: Vec<f64>,
+    /// The most nodes on a path from the root to a leaf.
+    depth: usize,
     bounds: Bounds,
     kernel: Kernel,
 }
 
 thread_local! {
-    /// A query's points found, one bit per row of the points: summing them in
-    /// index order costs a pass over `n / 64` words.
-    static FOUND: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    /// A query's partial sums, one per level of the tree (see [`BallTree::gather`]).
+    static LEVELS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
 }
 
 impl<'a> BallTree<'a> {
@@ -130,6 +134,8 @@ impl<'a> BallTree<'a> {
             rows: Vec::new(),
             nodes: Vec::new(),
             centres: Vec::new(),
+            sums: Vec::new(),
+            depth: 0,
             bounds: Bounds::new(dim),
             kernel: Kernel::detect(),
         };
@@ -151,7 +157,31 @@ impl<'a> BallTree<'a> {
         }
         tree.blocks = blocks;
         tree.rows = rows;
+        tree.sums = vec_with_capacity(tree.nodes.len() * dim, "X")?;
+        tree.sums.resize(tree.nodes.len() * dim, 0.0);
+        tree.depth = tree.node_sums(0);
         Ok(tree)
+    }
+
+    /// Fills the sums of node `id` and its subtree, returning the subtree's
+    /// depth (nodes on its longest path).
+    fn node_sums(&mut self, id: usize) -> usize {
+        let dim = self.dim;
+        let node = self.nodes[id];
+        let (start, end) = (node.start as usize, node.end as usize);
+        if node.right == 0 {
+            let sum = &mut self.sums[id * dim..(id + 1) * dim];
+            for row in self.rows[start * dim..end * dim].chunks_exact(dim) {
+                sum.iter_mut().zip(row).for_each(|(s, v)| *s += v);
+            }
+            return 1;
+        }
+        let right = node.right as usize;
+        let depth = self.node_sums(id + 1).max(self.node_sums(right));
+        for j in 0..dim {
+            self.sums[id * dim + j] = self.sums[(id + 1) * dim + j] + self.sums[right * dim + j];
+        }
+        1 + depth
     }
 
     fn row(&self, t: usize) -> &'a [f64] {
@@ -224,64 +254,84 @@ impl<'a> BallTree<'a> {
         index
     }
 
-    /// Marks in `found` (bit `t` for point `t` of the tree order) every point
-    /// within `radius2` of `query` (exactly the scan's test), returning how
-    /// many, and the range of words touched.
-    fn find(&self, query: &[f64], radius2: f64, found: &mut [u64]) -> (usize, usize, usize) {
+    /// The count of the points of node `id` within `radius2` of `query`
+    /// (exactly the scan's test), their coordinates' sum in `out` (untouched
+    /// when there are none). `levels` holds a sum per level below this node.
+    ///
+    /// The sum of a set of points is defined by the tree: in a leaf, its
+    /// points in tree order added to 0; in a node, the sum of the left child's
+    /// part plus the right child's (one of them alone when the other part is
+    /// empty). A node wholly inside the ball therefore contributes its
+    /// precomputed sum, which is what the recursion would give, and equal sets
+    /// give equal bits whichever nodes the bounds settled.
+    fn gather(
+        &self,
+        id: usize,
+        query: &[f64],
+        radius2: f64,
+        out: &mut [f64],
+        levels: &mut [f64],
+    ) -> usize {
         let dim = self.dim;
-        let mut count = 0;
-        let (mut lo, mut hi) = (usize::MAX, 0);
-        let mut mark = |from: usize, to: usize| {
-            // Bits from..to, word by word.
-            let (first, last) = (from / 64, (to - 1) / 64);
-            for (w, word) in found.iter_mut().enumerate().take(last + 1).skip(first) {
-                let a = if w == first { from % 64 } else { 0 };
-                let b = if w == last { (to - 1) % 64 + 1 } else { 64 };
-                *word |= (u64::MAX >> (64 - (b - a))) << a;
-            }
-            lo = lo.min(first);
-            hi = hi.max(last + 1);
-        };
-        let mut distances = [0.0; LEAF];
-        let mut stack = [0u32; 64];
-        let mut depth = 1;
-        while depth > 0 {
-            depth -= 1;
-            let node = self.nodes[stack[depth] as usize];
-            let id = stack[depth] as usize;
-            let centre = self
-                .kernel
-                .bound_distance(query, &self.centres[id * dim..(id + 1) * dim]);
-            if self.bounds.outside(centre, node.radius, radius2) {
-                continue;
-            }
-            let (start, end) = (node.start as usize, node.end as usize);
-            if self.bounds.inside(centre, node.radius, radius2) {
-                mark(start, end);
-                count += end - start;
-            } else if node.right == 0 {
-                let first = start / LANES;
-                let n_blocks = (end - start).div_ceil(LANES);
-                let distances = &mut distances[..n_blocks * LANES];
-                self.kernel.squared_distances(
-                    &self.blocks[first * dim..(first + n_blocks) * dim],
-                    query,
-                    distances,
-                );
-                for (t, d2) in (start..end).zip(distances.iter()) {
-                    if *d2 <= radius2 {
-                        mark(t, t + 1);
-                        count += 1;
-                    }
-                }
-            } else {
-                // The tree is at most ~2·log2(n) deep: 64 entries never fill.
-                stack[depth] = node.right;
-                stack[depth + 1] = id as u32 + 1;
-                depth += 2;
-            }
+        let node = self.nodes[id];
+        let centre = self
+            .kernel
+            .bound_distance(query, &self.centres[id * dim..(id + 1) * dim]);
+        if self.bounds.outside(centre, node.radius, radius2) {
+            return 0;
         }
-        (count, lo, hi)
+        let (start, end) = (node.start as usize, node.end as usize);
+        if self.bounds.inside(centre, node.radius, radius2) {
+            out.copy_from_slice(&self.sums[id * dim..(id + 1) * dim]);
+            return end - start;
+        }
+        if node.right == 0 {
+            return self.leaf_sum(start, end, query, radius2, out);
+        }
+        let (right, deeper) = levels.split_at_mut(dim);
+        let left_count = self.gather(id + 1, query, radius2, out, deeper);
+        right.fill(0.0);
+        let right_count = self.gather(node.right as usize, query, radius2, right, deeper);
+        match (left_count, right_count) {
+            (_, 0) => {}
+            (0, _) => out.copy_from_slice(right),
+            _ => out.iter_mut().zip(right.iter()).for_each(|(o, r)| *o += r),
+        }
+        left_count + right_count
+    }
+
+    /// A leaf's part: the points `start..end` of the tree order within
+    /// `radius2` of `query` (exact distances), added in tree order to `out`
+    /// (zeros on entry); how many.
+    fn leaf_sum(
+        &self,
+        start: usize,
+        end: usize,
+        query: &[f64],
+        radius2: f64,
+        out: &mut [f64],
+    ) -> usize {
+        let dim = self.dim;
+        let mut distances = [0.0; LEAF];
+        let first = start / LANES;
+        let n_blocks = (end - start).div_ceil(LANES);
+        let distances = &mut distances[..n_blocks * LANES];
+        self.kernel.squared_distances(
+            &self.blocks[first * dim..(first + n_blocks) * dim],
+            query,
+            distances,
+        );
+        // LEAF <= 64 points: one word of marks.
+        let mut marks = 0u64;
+        for (k, d2) in distances[..end - start].iter().enumerate() {
+            marks |= u64::from(*d2 <= radius2) << k;
+        }
+        let count = marks.count_ones() as usize;
+        if count > 0 {
+            self.kernel
+                .sum_marked(&mut [marks], &self.rows[start * dim..end * dim], out);
+        }
+        count
     }
 }
 
@@ -304,15 +354,9 @@ impl BallSum for BallTree<'_> {
         if self.nodes.is_empty() {
             return 0;
         }
-        let dim = self.dim;
-        FOUND.with_borrow_mut(|found| {
-            found.resize(self.order.len().div_ceil(64), 0);
-            let (count, lo, hi) = self.find(query, radius2, found);
-            if lo < hi {
-                let rows = &self.rows[lo * 64 * dim..];
-                self.kernel.sum_marked(&mut found[lo..hi], rows, sum);
-            }
-            count
+        LEVELS.with_borrow_mut(|levels| {
+            levels.resize(self.depth * self.dim, 0.0);
+            self.gather(0, query, radius2, sum, levels)
         })
     }
 
