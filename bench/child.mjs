@@ -4,7 +4,7 @@
 //   node bench/child.mjs '<job JSON>'
 //
 // job: { impl: 'fast-all' | 'fast-1t' | 'js-brute' | 'js-kdbush', data, n, d, bandwidth (null:
-// estimate inside the fit), binSeeding, reps, budgetSec, labelsOut? }. Runs one untimed warm-up
+// estimate inside the fit), binSeeding, reps, budgetSec, labelsOut?, float32? }. Runs one untimed warm-up
 // fit on the first 2,000 rows, then timed fits until `reps` runs or `budgetSec` seconds of fitting
 // (short fits go on up to SHORT_REPS runs within SHORT_BUDGET_SEC: the median of five 20 ms fits
 // swings with this machine's noise), and prints one JSON line: times (s), median, nClusters, nIter, bandwidthUsed, centres (when few),
@@ -16,9 +16,11 @@ import { meanShiftBrute, meanShiftKdbush } from './plain-js.mjs';
 
 const job = JSON.parse(process.argv[2] ?? '{}');
 const { impl, n, d } = job;
-const data = readMatrix(job.data, n, d);
+const data64 = readMatrix(job.data, n, d);
+/** float32 workloads (W6, W7) are fitted from a Float32Array, as a server holding embeddings would pass them. */
+const data = job.float32 ? Float32Array.from(data64) : data64;
 
-/** @returns {(data: Float64Array, n: number) => { nClusters: number, nIter: number, labels: Int32Array, bandwidth: number, centers: number[][] }} */
+/** @returns {(data: Float64Array | Float32Array, n: number) => { nClusters: number, nIter: number, labels: Int32Array, bandwidth: number, centers: number[][] }} */
 async function implementation() {
   const options = { bandwidth: job.bandwidth, binSeeding: job.binSeeding };
   if (impl === 'fast-all' || impl === 'fast-1t') {
@@ -33,7 +35,7 @@ async function implementation() {
   if (impl === 'js-brute' || impl === 'js-kdbush') {
     const fit = impl === 'js-brute' ? meanShiftBrute : meanShiftKdbush;
     return (x, rows) => {
-      const r = fit(x, rows, d, options);
+      const r = fit(x instanceof Float64Array ? x : Float64Array.from(x), rows, d, options);
       const centers = [];
       for (let c = 0; c < r.nClusters; c++) centers.push(Array.from(r.clusterCenters.subarray(c * d, c * d + d)));
       return { nClusters: r.nClusters, nIter: r.nIter, labels: r.labels, bandwidth: r.bandwidth, centers };

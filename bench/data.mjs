@@ -35,12 +35,17 @@ export function writeMatrix(path, data) {
   renameSync(`${path}.tmp`, path);
 }
 
+/** `options.float32`: the values rounded to float32 (`make_blobs(...)[0].astype(np.float32)`), still stored as float64. */
 async function generateBlobs(nSamples, out, options = BLOBS) {
   const { makeBlobs } = await import('../dist/index.js');
-  const { X } = makeBlobs({ nSamples, ...options });
+  const { float32, ...blobs } = /** @type {{ float32?: boolean }} */ (options);
+  const { X } = makeBlobs({ nSamples, ...blobs });
   const d = X[0]?.length ?? 0;
   const data = new Float64Array(nSamples * d);
-  for (let i = 0; i < nSamples; i++) data.set(/** @type {number[]} */ (X[i]), i * d);
+  for (let i = 0; i < nSamples; i++) {
+    const row = /** @type {number[]} */ (X[i]);
+    data.set(float32 ? row.map(Math.fround) : row, i * d);
+  }
   writeMatrix(out, data);
 }
 

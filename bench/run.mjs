@@ -39,6 +39,12 @@ const SCALING_CAPS = { 'js-brute': 1e6, 'js-kdbush': 1e6, sklearn: 1e6 };
  *   caps?: Record<string, number>, scaling?: boolean }} Workload
  */
 
+/** W6 and W7: embedding-like data, make_blobs cast to float32 (the cast is applied to every implementation's input). */
+const BLOBS_W6 = { centers: 16, nFeatures: 64, clusterStd: 1, randomState: 0, float32: true };
+const BLOBS_W7 = { centers: 20, nFeatures: 384, clusterStd: 1, randomState: 0, float32: true };
+/** The plain-JS brute force would take minutes per fit on W6/W7 (N² × D). */
+const HIGH_D_CAPS = { 'js-brute': 1000 };
+
 /** @returns {Workload[]} */
 export function fullWorkloads() {
   const scaling = [1e3, 1e4, 1e5, 1e6, 1e7].map((n) => ({
@@ -55,8 +61,10 @@ export function fullWorkloads() {
     { id: 'W1', title: 'the tutorial: 10k 2-D blobs, every point a seed', data: { kind: 'blobs', n: 1e4 }, rule: W1_RULE, binSeeding: false, targets: { sklearn: 500, 'js-brute': 100, threads: 1.7 } },
     { id: 'W2', title: '1M 2-D blobs, bin seeding', data: { kind: 'blobs', n: 1e6 }, rule: W1_RULE, binSeeding: true, targets: { sklearn: 50 } },
     { id: 'W3', title: 'china.jpg pixels (RGB 0–255), bin seeding', data: { kind: 'china' }, rule: { quantile: 0.1, nSamples: 1000, randomState: 0 }, binSeeding: true, targets: { sklearn: 50 } },
-    { id: 'W4', title: 'digits, 64-D, every point a seed', data: { kind: 'digits' }, rule: W1_RULE, binSeeding: false, targets: { sklearn: 20 } },
+    { id: 'W4', title: 'digits, 64-D, every point a seed', data: { kind: 'digits' }, rule: W1_RULE, binSeeding: false, targets: { sklearn: 50 } },
     { id: 'W5', title: "W1's data, no bandwidth (full estimate, quantile 0.3)", data: { kind: 'blobs', n: 1e4 }, rule: null, binSeeding: false, targets: { sklearn: 50 } },
+    { id: 'W6', title: '20k 64-D blobs (16 centres) as float32, every point a seed', data: { kind: 'blobs', n: 20000, options: BLOBS_W6 }, rule: { quantile: 0.05, nSamples: 1000, randomState: 0 }, binSeeding: false, caps: HIGH_D_CAPS, targets: { sklearn: 100 } },
+    { id: 'W7', title: '10k 384-D blobs (20 centres) as float32, every point a seed', data: { kind: 'blobs', n: 10000, options: BLOBS_W7 }, rule: { quantile: 0.04, nSamples: 1000, randomState: 0 }, binSeeding: false, caps: HIGH_D_CAPS, targets: { sklearn: 50 } },
     ...scaling,
   ];
 }
@@ -157,13 +165,16 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** makeBlobs options in make_blobs' names. */
+/** makeBlobs options in make_blobs' names (`float32` is the cast after it, not an option of it). */
 const sklearnBlobs = (o) => ({
   centers: o.centers ?? 3,
   ...(o.nFeatures !== undefined ? { n_features: o.nFeatures } : {}),
   cluster_std: o.clusterStd ?? 1,
   random_state: o.randomState,
 });
+
+/** Whether the workload's input is float32 (its values are float32 in the .bin file; each implementation gets a float32 array). */
+const float32Input = (w) => w.data.kind === 'blobs' && !!w.data.options?.float32;
 
 /** How each figure is reproduced. */
 const commandFor = (w, impl, ctx) =>
@@ -228,6 +239,7 @@ async function runWorkload(w, ctx) {
             labels_out: labelsOut,
             threads: ctx.sklearnThreads,
             check_blobs: w.data.kind === 'blobs' ? { blobs: sklearnBlobs(w.data.options ?? BLOBS) } : null,
+            float32: float32Input(w),
           });
 
           result = {
@@ -242,7 +254,7 @@ async function runWorkload(w, ctx) {
             blobsEqual: r.blobs_equal,
           };
         } else {
-          const job = { impl, data: path, n, d, bandwidth, binSeeding: w.binSeeding, reps: ctx.reps, budgetSec: ctx.budgetSec, labelsOut };
+          const job = { impl, data: path, n, d, bandwidth, binSeeding: w.binSeeding, reps: ctx.reps, budgetSec: ctx.budgetSec, labelsOut, float32: float32Input(w) };
           result = lastJsonLine(await run(process.execPath, [join(BENCH, 'child.mjs'), JSON.stringify(job)]));
           delete result.impl;
         }

@@ -60,11 +60,13 @@ def load(path, n, d):
     return x.reshape(n, d)
 
 
-def blobs_equal(X, n, blobs):
+def blobs_equal(X, n, blobs, float32=False):
     import numpy as np
     from sklearn.datasets import make_blobs
 
     Y, _ = make_blobs(n_samples=n, **blobs)
+    if float32:
+        Y = Y.astype(np.float32)
     return bool(np.array_equal(X, Y))
 
 
@@ -73,13 +75,16 @@ def fit(job):
     from sklearn.cluster import MeanShift, estimate_bandwidth
 
     X = load(job["data"], job["n"], job["d"])
+    if job.get("float32"):
+        # W6/W7: the data are float32 values; scikit-learn fits the float32 array.
+        X = X.astype(np.float32)
     estimate = None
     if job.get("estimate"):
         e = job["estimate"]
         estimate = float(
             estimate_bandwidth(X, quantile=e["quantile"], n_samples=e.get("n_samples"), random_state=e.get("random_state", 0))
         )
-    equal = blobs_equal(X, job["n"], job["check_blobs"]["blobs"]) if job.get("check_blobs") else None
+    equal = blobs_equal(X, job["n"], job["check_blobs"]["blobs"], job.get("float32", False)) if job.get("check_blobs") else None
     limits = None
     if job.get("threads") is not None:
         from threadpoolctl import threadpool_limits

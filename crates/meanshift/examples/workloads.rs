@@ -5,7 +5,9 @@
 //! cargo run -p meanshift --release --example workloads -- W1 [threads] [repeats]
 //! ```
 //! Workloads: W1 (tutorial, every point a seed), W2 (1M points, bin seeding),
-//! W5 (W1's data, bandwidth estimated on all samples), S<N> (N points, bin seeding).
+//! W5 (W1's data, bandwidth estimated on all samples), S<N> (N points, bin seeding),
+//! W6 (20,000 × 64 blobs as float32, 16 centres) and W7 (10,000 × 384 as float32,
+//! 20 centres), every point a seed.
 
 use meanshift::{
     estimate_bandwidth, fit, make_blobs, BandwidthOptions, BlobsOptions, Centers, Matrix,
@@ -35,6 +37,13 @@ fn main() {
     let repeats: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(3);
     if let Some(spec) = workload.strip_prefix("F:") {
         return run_file(spec, threads, repeats);
+    }
+    if let Some((n, dim, centers, quantile)) = match workload {
+        "W6" => Some((20_000, 64, 16, 0.05)),
+        "W7" => Some((10_000, 384, 20, 0.04)),
+        _ => None,
+    } {
+        return run_high_dimensional(workload, n, dim, centers, quantile, threads, repeats);
     }
     let (n, bin_seeding, estimate_in_fit) = match workload {
         "W1" => (10_000, false, false),
@@ -93,6 +102,45 @@ fn run_file(spec: &str, threads: Option<i64>, repeats: usize) {
     };
     time_fits(
         &format!("{} n={n} dim={dim}", parts[0]),
+        &x,
+        &options,
+        repeats,
+    );
+}
+
+/// W6/W7: `make_blobs(n, dim, centers, std 1, random_state 0)` cast to float32
+/// (as the benchmark does), bandwidth `estimate_bandwidth(quantile, n_samples=1000)`.
+fn run_high_dimensional(
+    workload: &str,
+    n: usize,
+    dim: usize,
+    centers: usize,
+    quantile: f64,
+    threads: Option<i64>,
+    repeats: usize,
+) {
+    let blobs = make_blobs(&BlobsOptions {
+        n_samples: n,
+        n_features: dim,
+        centers: Centers::Count(centers),
+        random_state: 0,
+        ..Default::default()
+    })
+    .expect("valid blobs");
+    let data: Vec<f32> = blobs.x.iter().map(|&v| v as f32).collect();
+    let x = Matrix::from_f32("X", &data, n, dim).expect("finite data");
+    let options = BandwidthOptions {
+        quantile,
+        n_samples: Some(1000),
+        random_state: 0,
+    };
+    let options = MeanShiftOptions {
+        bandwidth: Some(estimate_bandwidth(&x, &options).expect("bandwidth")),
+        n_jobs: threads,
+        ..Default::default()
+    };
+    time_fits(
+        &format!("{workload} n={n} dim={dim}"),
         &x,
         &options,
         repeats,

@@ -3,7 +3,7 @@
 //! (scikit-learn's `_mean_shift_single_seed`).
 //!
 //! The step's query comes from [`crate::index`]; the stop rule,
-//! [`moved_and_stops`], is shared with the lock-step climbs of
+//! [`stops`] (with [`move_to`]), is shared with the lock-step climbs of
 //! [`crate::rounds`], so both end every climb at the same iteration.
 
 use crate::index::BallSum;
@@ -65,7 +65,9 @@ pub(crate) fn stop_distance(bandwidth: f64) -> f64 {
     1e-3 * bandwidth
 }
 
-/// Climbs from `seed` to a mode of the flat-kernel density of `points`.
+/// Climbs from `seed` to a mode of the flat-kernel density of `points`: one
+/// seed alone, one query per step, the reference that the lock-step climbs
+/// (which share the steps of seeds at the same position) are tested against.
 ///
 /// Each step moves to the mean of the points within `bandwidth` (inclusive);
 /// it stops when a move is at most `1e-3 * bandwidth` long or after

@@ -181,7 +181,8 @@ fn seeds<'a>(
 }
 
 /// Every seed's climb, in seed order, on the structure [`crate::index`] selects:
-/// in lock-step rounds on the band index, or one climb per seed.
+/// in lock-step rounds, each distinct position queried once (on the band index
+/// by [`crate::rounds`], on the others one climb per seed, [`crate::climb::climb_each`]).
 fn climb_all(
     points: &[f64],
     seeds: &[f64],

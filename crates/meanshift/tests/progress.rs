@@ -166,7 +166,7 @@ fn three_dimensional_seeds_on_the_sum_tree() {
 
 #[test]
 fn forty_dimensional_seeds_on_the_scan() {
-    let n = scaled(8_000);
+    let n = scaled(24_000);
     let x = make_blobs(&BlobsOptions {
         n_samples: n,
         n_features: 40,

@@ -8,11 +8,16 @@
 //! - `bands`, `strip`, `exact`: 2-D bands sorted by x with exact fixed-point
 //!   sums, the points near a ball's circle tested one instruction set per file.
 //! - `sumtree`: a KD-tree with per-node count, sums and box.
+//! - `balltree`, `distances`: a ball tree (centre and radius per node) for the
+//!   climbs in many dimensions, its leaves' exact distances one instruction
+//!   set per file.
 //! - `kdtree`: kiddo's KD-tree.
 //! - `scan`: every point tested; serves every query.
 
+mod balltree;
 mod bands;
 mod dimension;
+mod distances;
 mod exact;
 mod kdtree;
 mod queries;
@@ -27,6 +32,7 @@ pub(crate) use bands::{BallTotal, BandIndex};
 pub(crate) use queries::{BallSum, KthDistance, Neighbors};
 
 use crate::error::Result;
+use balltree::BallTree;
 use dimension::{for_dimension, ForDimension};
 use kdtree::KdTree;
 use scan::Scan;
@@ -52,6 +58,7 @@ pub(crate) fn for_climbs(
     Ok(match select(query, points, dim) {
         Structure::Bands(plan) => ClimbIndex::Bands(BandIndex::new(points, plan)?),
         Structure::SumTree => ClimbIndex::BallSums(sum_tree(points, dim)?),
+        Structure::BallTree => ClimbIndex::BallSums(Box::new(BallTree::new(points, dim)?)),
         // kiddo's tree keeps no sums: never selected for climbs.
         Structure::KdTree | Structure::Scan => {
             ClimbIndex::BallSums(Box::new(Scan::new(points, dim)?))
@@ -68,8 +75,10 @@ pub(crate) fn for_kth_distance(
     Ok(match select(Query::KthDistance { k }, points, dim) {
         Structure::SumTree => sum_tree(points, dim)?,
         Structure::KdTree => kd_tree(points, dim)?,
-        // Bands are never selected for k-th distances.
-        Structure::Bands(_) | Structure::Scan => Box::new(Scan::new(points, dim)?),
+        // Bands and the ball tree are never selected for k-th distances.
+        Structure::Bands(_) | Structure::BallTree | Structure::Scan => {
+            Box::new(Scan::new(points, dim)?)
+        }
     })
 }
 
@@ -78,7 +87,7 @@ pub(crate) fn for_neighbors(points: &[f64], dim: usize) -> Result<Box<dyn Neighb
     Ok(match select(Query::Neighbors, points, dim) {
         Structure::KdTree => kd_tree(points, dim)?,
         // Nothing else is selected for neighbours.
-        Structure::Bands(_) | Structure::SumTree | Structure::Scan => {
+        Structure::Bands(_) | Structure::SumTree | Structure::BallTree | Structure::Scan => {
             Box::new(Scan::new(points, dim)?)
         }
     })

@@ -22,6 +22,8 @@ pub(crate) enum Structure {
     Bands(BandPlan),
     /// A KD-tree whose nodes keep their count, sums and box.
     SumTree,
+    /// A ball tree (centre and radius per node), summing in index order.
+    BallTree,
     /// kiddo's KD-tree.
     KdTree,
     /// Every point tested.
@@ -43,7 +45,8 @@ pub(crate) const MIN_TREE_POINTS: usize = 64;
 /// |---|---|---|---|
 /// | climbs | 2 | a seed per [`POINTS_PER_SEED_FOR_BANDS`] points or more, and a band plan exists | [`Structure::Bands`] |
 /// | climbs | 1 to [`MAX_TREE_DIM`] | otherwise: fewer seeds; or no band plan, because exact sums are impossible (a column's nonzero magnitudes span too many binary orders for 128-bit fixed point) or bands cannot be placed exactly (a coordinate or the bandwidth ≥ 1e150, a band height under 2^-30 of the largest coordinate, more than 4n + 16 bands) | [`Structure::SumTree`] |
-/// | climbs | more | | [`Structure::Scan`] |
+/// | climbs | more | at least [`MIN_TREE_POINTS`] points, no coordinate ≥ 1e153 | [`Structure::BallTree`] (its answers are the scan's bits) |
+/// | climbs | more | otherwise | [`Structure::Scan`] |
 /// | k-th distance | 1 to [`MAX_TREE_DIM`] | k > [`SMALL_K`] | [`Structure::SumTree`] (bisection on node counts, each row starting from the previous row's answer) |
 /// | k-th distance | 1 to [`MAX_TREE_DIM`] | k ≤ [`SMALL_K`], at least [`MIN_TREE_POINTS`] points, no coordinate ≥ 1e153 | [`Structure::KdTree`] |
 /// | k-th distance | any | otherwise (few points, extreme coordinates, more features) | [`Structure::Scan`] |
@@ -62,6 +65,7 @@ pub(crate) fn select(query: Query, points: &[f64], dim: usize) -> Structure {
             match plan {
                 Some(plan) => Structure::Bands(plan),
                 None if tree_dim => Structure::SumTree,
+                None if n >= MIN_TREE_POINTS && !is_extreme(points) => Structure::BallTree,
                 None => Structure::Scan,
             }
         }
@@ -135,10 +139,21 @@ mod tests {
     }
 
     #[test]
-    fn climbs_in_more_dimensions_scan() {
+    fn climbs_in_more_dimensions_use_the_ball_tree() {
         let dim = MAX_TREE_DIM + 1;
-        let points = vec![0.5; 100 * dim];
-        assert_eq!(select(climbs(100, 1.0), &points, dim), Structure::Scan);
+        let points = vec![0.5; MIN_TREE_POINTS * dim];
+        assert_eq!(select(climbs(1, 1.0), &points, dim), Structure::BallTree);
+        assert_eq!(select(climbs(100, 1.0), &points, dim), Structure::BallTree);
+    }
+
+    #[test]
+    fn climbs_in_more_dimensions_scan_few_points_or_extreme_data() {
+        let dim = MAX_TREE_DIM + 1;
+        let few = vec![0.5; (MIN_TREE_POINTS - 1) * dim];
+        assert_eq!(select(climbs(100, 1.0), &few, dim), Structure::Scan);
+        let mut extreme = vec![0.5; 100 * dim];
+        extreme[3] = 1e153;
+        assert_eq!(select(climbs(100, 1.0), &extreme, dim), Structure::Scan);
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! The hill-climbing query (`SumTree::ball_sum`) against an exact scan: the same
+//! The hill-climbing query (`SumTree::ball_sum`, `BallTree::ball_sum`) against an exact scan: the same
 //! neighbour count always (boundary included), the same sums exactly on integer data
 //! (where any summation order is exact) and to rounding on continuous data.
 
 use super::squared_distance;
+use crate::index::balltree::BallTree;
 use crate::index::queries::{BallSum, KthDistance};
 use crate::index::scan::Scan;
 use crate::index::sum_tree;
@@ -46,6 +47,7 @@ fn integer_data_counts_and_sums_are_exact_in_every_dimension() {
         for n in [1, 5, 16, 17, 100, 2000] {
             let points = grid(&mut rng, n, dim, 6);
             let tree = sum_tree(&points, dim).unwrap();
+            let balls = BallTree::new(&points, dim).unwrap();
             let scan = Scan::new(&points, dim).unwrap();
             let mut on_boundary = 0;
             for t in 0..40 {
@@ -64,6 +66,8 @@ fn integer_data_counts_and_sums_are_exact_in_every_dimension() {
                 };
                 let (got, want) = query_both(tree.as_ref(), &scan, &q, r2);
                 assert_eq!(got, want, "dim {dim} n {n} q {q:?} r2 {r2}");
+                let (got, want) = query_both(&balls, &scan, &q, r2);
+                assert_eq!(got, want, "ball tree: dim {dim} n {n} q {q:?} r2 {r2}");
                 // Count how often the radius passes exactly through a point.
                 on_boundary += points
                     .chunks_exact(dim)
@@ -96,6 +100,62 @@ fn continuous_data_counts_exact_and_sums_to_rounding() {
             for (x, y) in a.iter().zip(&b) {
                 assert!((x - y).abs() <= 1e-12 * cb as f64, "dim {dim}: {x} vs {y}");
             }
+        }
+    }
+}
+
+/// The ball tree where it is used: many features, clustered data, radii on
+/// either side of the clusters' size, queries at data points, between
+/// clusters and far away, and radii passing exactly through a point.
+#[test]
+fn ball_tree_counts_exact_and_sums_to_rounding_on_blobs() {
+    use crate::blobs::{make_blobs, BlobsOptions, Centers};
+    let mut rng = RandomState::new(29);
+    for (dim, n) in [(17, 3000), (64, 2000), (200, 500)] {
+        let points = make_blobs(&BlobsOptions {
+            n_samples: n,
+            n_features: dim,
+            centers: Centers::Count(5),
+            random_state: 4,
+            ..Default::default()
+        })
+        .unwrap()
+        .x;
+        let tree = BallTree::new(&points, dim).unwrap();
+        let scan = Scan::new(&points, dim).unwrap();
+        let size = (dim as f64).sqrt();
+        for t in 0..60 {
+            let r = rng.interval((n - 1) as u64) as usize;
+            let mut q = points[r * dim..(r + 1) * dim].to_vec();
+            match t % 3 {
+                0 => {}
+                1 => q.iter_mut().for_each(|v| *v += rng.normal(0.0, 3.0)),
+                _ => q.iter_mut().for_each(|v| *v *= 3.0),
+            }
+            let r2 = if t % 4 == 0 {
+                let other = rng.interval((n - 1) as u64) as usize;
+                squared_distance(&points[other * dim..(other + 1) * dim], &q)
+            } else {
+                (size * rng.uniform(0.2, 3.0)).powi(2)
+            };
+            let ((ca, a), (cb, b)) = query_both(&tree, &scan, &q, r2);
+            assert_eq!(ca, cb, "dim {dim} t {t}");
+            for (x, y) in a.iter().zip(&b) {
+                assert!(
+                    (x - y).abs() <= 1e-12 * (cb as f64) * 30.0,
+                    "dim {dim}: {x} vs {y}"
+                );
+            }
+            let want = scan.kth_squared_distance(&q, 1 + t, 0.0);
+            assert_eq!(
+                tree.kth_squared_distance(&q, 1 + t, 0.0).to_bits(),
+                want.to_bits()
+            );
+        }
+        // A ball holding everything, one holding nothing.
+        for (q, r2) in [(vec![0.0; dim], 1e12), (vec![1e6; dim], 1.0)] {
+            let (got, want) = query_both(&tree, &scan, &q, r2);
+            assert_eq!(got.0, want.0);
         }
     }
 }
