@@ -78,9 +78,12 @@ export async function distributedFit(X: Matrix, options: MeanShiftOptions, setti
   }
   if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
   const fitId = randomUUID();
-  const events = new QueueEvents(queueName, { connection });
   const queue = new Queue(queueName, { connection });
   const redis = dataClient(connection);
+  // Events are read from the stream's current end, before any job of this fit exists: a job that
+  // finishes before the listener's first read is not missed.
+  const [last] = await redis.xrevrange(queue.keys.events, '+', '-', 'COUNT', 1);
+  const events = new QueueEvents(queueName, { connection, lastEventId: last?.[0] ?? '0-0' });
   const keys = keysOf(fitId);
   const ids: string[] = [];
   try {
