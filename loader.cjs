@@ -836,12 +836,17 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.TaskControl = nativeBinding.TaskControl
+module.exports.assignLabels = nativeBinding.assignLabels
 module.exports.checkFitOptions = nativeBinding.checkFitOptions
+module.exports.climbSeeds = nativeBinding.climbSeeds
+module.exports.climbSeedsAsync = nativeBinding.climbSeedsAsync
 module.exports.estimateBandwidth = nativeBinding.estimateBandwidth
 module.exports.estimateBandwidthAsync = nativeBinding.estimateBandwidthAsync
 module.exports.fit = nativeBinding.fit
 module.exports.fitAsync = nativeBinding.fitAsync
 module.exports.getBinSeeds = nativeBinding.getBinSeeds
 module.exports.makeBlobs = nativeBinding.makeBlobs
+module.exports.mergeModes = nativeBinding.mergeModes
 module.exports.predict = nativeBinding.predict
+module.exports.seedsFor = nativeBinding.seedsFor
 module.exports.throwParameterTypeError = nativeBinding.throwParameterTypeError

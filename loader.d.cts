@@ -23,8 +23,17 @@ export declare class TaskControl {
   get total(): number
 }
 
+/** The label of each row: its nearest centre, or -1 (orphans, when `clusterAll` is false). */
+export declare function assignLabels(data: Data, nRows: number, nCols: number, centers: Data, centersRows: number, centersCols: number, options: NativeLabelOptions): Int32Array
+
 /** Checks `fit`'s options against the core's rules without fitting (`MeanShift.fromJSON`). */
 export declare function checkFitOptions(options: NativeFitOptions): void
+
+/** The climbs from a run of a fit's seeds. */
+export declare function climbSeeds(data: Data, nRows: number, nCols: number, seeds: Data, seedsRows: number, seedsCols: number, options: NativeClimbOptions): NativeClimbs
+
+/** `climbSeeds` off the JavaScript thread: the same climbs, bit for bit. */
+export declare function climbSeedsAsync(data: Data, nRows: number, nCols: number, seeds: Data, seedsRows: number, seedsCols: number, options: NativeClimbOptions, control: TaskControl): Promise<NativeClimbs>
 
 export declare function estimateBandwidth(data: Data, nRows: number, nCols: number, quantile: number, nSamples: number | undefined | null, randomState: number, nJobs?: number | undefined | null): number
 
@@ -39,6 +48,9 @@ export declare function fitAsync(data: Data, nRows: number, nCols: number, optio
 export declare function getBinSeeds(data: Data, nRows: number, nCols: number, binSize: number, minBinFreq: number): NativeBinSeeds
 
 export declare function makeBlobs(options: NativeBlobsOptions): NativeBlobs
+
+/** The centres from the climbs of all a fit's seeds, in any number of runs, in any order. */
+export declare function mergeModes(climbs: Array<NativeClimbs>, bandwidth: number): NativeModes
 
 export interface NativeBinSeeds {
   seeds: Float64Array
@@ -67,6 +79,24 @@ export interface NativeBlobsOptions {
   randomState: number
 }
 
+/** `climbSeeds`' options, types checked by the TypeScript layer. */
+export interface NativeClimbOptions {
+  bandwidth: number
+  maxIter: number
+  firstSeed: number
+  totalSeeds?: number
+  nJobs?: number
+}
+
+/** The climbs of a run of seeds, as JavaScript holds them (`Climbs` in `src/shards.ts`). */
+export interface NativeClimbs {
+  positions: Float64Array
+  intensities: Uint32Array
+  nIter: Uint32Array
+  nFeatures: number
+  firstSeed: number
+}
+
 /** A fitted model: centres row-major. */
 export interface NativeFit {
   clusterCenters: Float64Array
@@ -91,7 +121,34 @@ export interface NativeFitOptions {
   nJobs?: number
 }
 
+/** `assignLabels`' options. */
+export interface NativeLabelOptions {
+  clusterAll: boolean
+  bandwidth?: number
+  nJobs?: number
+}
+
+/** `mergeModes`' result: the centres (row-major) and `nIter`. */
+export interface NativeModes {
+  clusterCenters: Float64Array
+  nClusters: number
+  nFeatures: number
+  nIter: number
+}
+
+/** `seedsFor`'s result: the seeds `fit` climbs (row-major) and its bandwidth. */
+export interface NativeSeeds {
+  seeds: Float64Array
+  nSeeds: number
+  nFeatures: number
+  bandwidth: number
+  warnings: Array<string>
+}
+
 export declare function predict(data: Data, nRows: number, nCols: number, centers: Float64Array, nFeatures: number, nJobs?: number | undefined | null): Int32Array
+
+/** The seeds `fit` would climb, and its bandwidth (estimated when not given). */
+export declare function seedsFor(data: Data, nRows: number, nCols: number, options: NativeFitOptions): NativeSeeds
 
 /**
  * Throws the TypeError for `parameter` of `owner` given a value of the wrong JavaScript

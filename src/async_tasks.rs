@@ -13,7 +13,10 @@
 //!   exiting), a cleanup hook aborts that environment's queued and running calls, so the
 //!   teardown waits for no fit.
 
-use crate::convert::{elements, matrix, Data, FitSettings, NativeFit, NativeFitOptions};
+use crate::convert::{
+    elements, matrix, Data, FitSettings, NativeClimbOptions, NativeClimbs, NativeFit,
+    NativeFitOptions,
+};
 use crate::js_error;
 use meanshift::{BandwidthOptions, Elements, MeanShiftError, MeanShiftFit, Observer};
 use napi::bindgen_prelude::*;
@@ -327,9 +330,13 @@ enum Owned {
 
 impl Owned {
     fn copy(data: &Data) -> meanshift::Result<Self> {
+        Self::copy_named("X", data)
+    }
+
+    fn copy_named(name: &'static str, data: &Data) -> meanshift::Result<Self> {
         Ok(match elements(data) {
-            Elements::F64(d) => Owned::F64(copy_of("X", d)?),
-            Elements::F32(d) => Owned::F32(copy_of("X", d)?),
+            Elements::F64(d) => Owned::F64(copy_of(name, d)?),
+            Elements::F32(d) => Owned::F32(copy_of(name, d)?),
         })
     }
 
@@ -425,4 +432,44 @@ pub fn estimate_bandwidth_async<'env>(
         meanshift::estimate_bandwidth_observed(&x, &options, observer)
     });
     queue_call(env, control, threads, OWNER, compute, |b| b)
+}
+
+/// `climbSeeds` off the JavaScript thread: the same climbs, bit for bit.
+#[napi(catch_unwind, ts_return_type = "Promise<NativeClimbs>")]
+#[allow(clippy::too_many_arguments)]
+pub fn climb_seeds_async<'env>(
+    env: &'env Env,
+    data: Data,
+    n_rows: f64,
+    n_cols: f64,
+    seeds: Data,
+    seeds_rows: f64,
+    seeds_cols: f64,
+    options: NativeClimbOptions,
+    control: &TaskControl,
+) -> Result<Object<'env>> {
+    const OWNER: &str = "climbSeedsAsync";
+    let prepared = (|| {
+        let options = options.to_core()?;
+        // Checked now, so that a bad shape throws before anything is queued.
+        matrix("X", elements(&data), n_rows, n_cols)?;
+        matrix("seeds", elements(&seeds), seeds_rows, seeds_cols)?;
+        let threads = meanshift::resolve_threads(options.n_jobs)?;
+        Ok((
+            options,
+            threads,
+            Owned::copy(&data)?,
+            Owned::copy_named("seeds", &seeds)?,
+        ))
+    })();
+    let (options, threads, x, seeds) =
+        prepared.map_err(|e: MeanShiftError| js_error::from_core(env, &e, Some(OWNER)))?;
+    let compute = Box::new(
+        move |observer: &Shared| -> meanshift::Result<meanshift::ClimbShard> {
+            let x = matrix("X", x.elements(), n_rows, n_cols)?;
+            let seeds = matrix("seeds", seeds.elements(), seeds_rows, seeds_cols)?;
+            meanshift::climb_seeds_observed(&x, &seeds, &options, observer)
+        },
+    );
+    queue_call(env, control, threads, OWNER, compute, NativeClimbs::from)
 }

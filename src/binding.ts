@@ -3,5 +3,5 @@
 // one clear error. "native" in this package means that addon and nothing else.
 import binding from '../binding.cjs';
 
-export type { NativeFit, NativeFitOptions, NativeBinSeeds, NativeBlobs, NativeBlobsOptions } from '../loader.cjs';
+export type { NativeFit, NativeFitOptions, NativeBinSeeds, NativeBlobs, NativeBlobsOptions, NativeClimbs } from '../loader.cjs';
 export const addon: typeof import('../loader.cjs') = binding;

@@ -3,10 +3,12 @@
 //! it (`meanshift::params`). Conversions fail with core errors; the exports map them
 //! to JavaScript errors (`js_error`).
 
-use meanshift::params::{estimate_bandwidth, get_bin_seeds, make_blobs, mean_shift};
+use meanshift::params::{
+    assign_labels, climb_seeds, estimate_bandwidth, get_bin_seeds, make_blobs, mean_shift,
+};
 use meanshift::{
-    BandwidthOptions, BlobsOptions, Centers, Elements, Matrix, MeanShiftFit, MeanShiftOptions,
-    Result,
+    BandwidthOptions, BlobsOptions, Centers, ClimbOptions, ClimbShard, Elements, FitSeeds,
+    LabelOptions, Matrix, MeanShiftError, MeanShiftFit, MeanShiftOptions, Modes, Result,
 };
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -213,6 +215,155 @@ impl NativeBlobsOptions {
             center_box,
             shuffle: self.shuffle,
             random_state: make_blobs::RANDOM_STATE.count(self.random_state)? as u32,
+        })
+    }
+}
+
+/// `seedsFor`'s result: the seeds `fit` climbs (row-major) and its bandwidth.
+#[napi(object)]
+pub struct NativeSeeds {
+    pub seeds: Float64Array,
+    pub n_seeds: u32,
+    pub n_features: u32,
+    pub bandwidth: f64,
+    pub warnings: Vec<String>,
+}
+
+impl From<FitSeeds> for NativeSeeds {
+    fn from(seeds: FitSeeds) -> Self {
+        NativeSeeds {
+            n_seeds: seeds.n_seeds() as u32,
+            n_features: seeds.n_features as u32,
+            bandwidth: seeds.bandwidth,
+            seeds: seeds.seeds.into(),
+            warnings: seeds.warnings,
+        }
+    }
+}
+
+/// `climbSeeds`' options, types checked by the TypeScript layer.
+#[napi(object)]
+pub struct NativeClimbOptions {
+    pub bandwidth: f64,
+    pub max_iter: f64,
+    pub first_seed: f64,
+    pub total_seeds: Option<f64>,
+    pub n_jobs: Option<f64>,
+}
+
+impl NativeClimbOptions {
+    /// The core's options, each value checked by its rule.
+    pub fn to_core(&self) -> Result<ClimbOptions> {
+        Ok(ClimbOptions {
+            bandwidth: climb_seeds::BANDWIDTH.check(self.bandwidth)?,
+            max_iter: climb_seeds::MAX_ITER.count(self.max_iter)?,
+            first_seed: climb_seeds::FIRST_SEED.count(self.first_seed)?,
+            total_seeds: self
+                .total_seeds
+                .map(|t| climb_seeds::TOTAL_SEEDS.count(t))
+                .transpose()?,
+            n_jobs: n_jobs(&climb_seeds::N_JOBS, self.n_jobs)?,
+        })
+    }
+}
+
+/// The climbs of a run of seeds, as JavaScript holds them (`Climbs` in `src/shards.ts`).
+#[napi(object)]
+pub struct NativeClimbs {
+    pub positions: Float64Array,
+    pub intensities: Uint32Array,
+    pub n_iter: Uint32Array,
+    pub n_features: u32,
+    pub first_seed: f64,
+}
+
+impl From<ClimbShard> for NativeClimbs {
+    fn from(shard: ClimbShard) -> Self {
+        let counts = |v: Vec<usize>| -> Uint32Array {
+            v.into_iter()
+                .map(|c| u32::try_from(c).unwrap_or(u32::MAX))
+                .collect::<Vec<u32>>()
+                .into()
+        };
+        NativeClimbs {
+            n_features: shard.n_features as u32,
+            first_seed: shard.first_seed as f64,
+            positions: shard.positions.into(),
+            intensities: counts(shard.intensities),
+            n_iter: counts(shard.n_iter),
+        }
+    }
+}
+
+impl NativeClimbs {
+    /// The core's shard (a copy: the core keeps counts as `usize`).
+    pub fn to_core(&self) -> Result<ClimbShard> {
+        let first_seed = climb_seeds::FIRST_SEED.count(self.first_seed)?;
+        let n_features = self.n_features as usize;
+        if n_features == 0 {
+            return Err(MeanShiftError::Empty {
+                matrix: "climbs",
+                n_rows: self.intensities.len(),
+                n_cols: 0,
+                by: Some("merge_modes"),
+            });
+        }
+        if self.positions.len() != self.intensities.len() * n_features {
+            return Err(MeanShiftError::Shape {
+                matrix: "climbs.positions",
+                len: self.positions.len(),
+                n_rows: self.intensities.len(),
+                n_cols: n_features,
+                expected: self.intensities.len().checked_mul(n_features),
+            });
+        }
+        Ok(ClimbShard {
+            first_seed,
+            n_features,
+            positions: self.positions.to_vec(),
+            intensities: self.intensities.iter().map(|&c| c as usize).collect(),
+            n_iter: self.n_iter.iter().map(|&c| c as usize).collect(),
+        })
+    }
+}
+
+/// `mergeModes`' result: the centres (row-major) and `nIter`.
+#[napi(object)]
+pub struct NativeModes {
+    pub cluster_centers: Float64Array,
+    pub n_clusters: u32,
+    pub n_features: u32,
+    pub n_iter: u32,
+}
+
+impl From<Modes> for NativeModes {
+    fn from(modes: Modes) -> Self {
+        NativeModes {
+            n_clusters: modes.n_clusters() as u32,
+            n_features: modes.n_features as u32,
+            n_iter: modes.n_iter as u32,
+            cluster_centers: modes.cluster_centers.into(),
+        }
+    }
+}
+
+/// `assignLabels`' options.
+#[napi(object)]
+pub struct NativeLabelOptions {
+    pub cluster_all: bool,
+    pub bandwidth: Option<f64>,
+    pub n_jobs: Option<f64>,
+}
+
+impl NativeLabelOptions {
+    pub fn to_core(&self) -> Result<LabelOptions> {
+        Ok(LabelOptions {
+            cluster_all: self.cluster_all,
+            bandwidth: self
+                .bandwidth
+                .map(|b| assign_labels::BANDWIDTH.check(b))
+                .transpose()?,
+            n_jobs: n_jobs(&assign_labels::N_JOBS, self.n_jobs)?,
         })
     }
 }

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'ERR_NO_BIN_SEEDS'
   | 'ERR_NOT_FITTED'
   | 'ERR_INVALID_MODEL_JSON'
+  | 'ERR_INVALID_BUFFER'
   | 'ERR_THREAD_POOL'
   | 'ERR_INTERNAL'
   | 'ABORT_ERR';

@@ -13,3 +13,6 @@ export type { ErrorCode, ErrorFields } from './errors.js';
 export type { AsyncOptions, Progress } from './async.js';
 export type { Matrix, DenseMatrix, ColumnMatrix } from './matrix.js';
 export type { MeanShiftOptions } from './options.js';
+export { seedsFor, climbSeeds, climbSeedsAsync, mergeModes, assignLabels } from './shards.js';
+export type { FitSeeds, Climbs, ClimbSeedsOptions, MergeModesOptions, Modes, AssignLabelsOptions } from './shards.js';
+export { matrixToBuffer, matrixFromBuffer, climbsToBuffer, climbsFromBuffer } from './transport.js';

@@ -153,6 +153,10 @@ fn entry_point(owner: &str) -> Option<EntryPoint> {
         "estimateBandwidth" | "estimateBandwidthAsync" => EntryPoint::EstimateBandwidth,
         "getBinSeeds" => EntryPoint::GetBinSeeds,
         "makeBlobs" => EntryPoint::MakeBlobs,
+        "seedsFor" => EntryPoint::MeanShift,
+        "climbSeeds" | "climbSeedsAsync" => EntryPoint::ClimbSeeds,
+        "mergeModes" => EntryPoint::MergeModes,
+        "assignLabels" => EntryPoint::AssignLabels,
         _ => return None,
     })
 }

@@ -15,7 +15,8 @@ mod js_error;
 
 use convert::{
     bandwidth_n_jobs, bandwidth_options, bin_seeds_options, elements, matrix, Data, FitSettings,
-    NativeBinSeeds, NativeBlobs, NativeBlobsOptions, NativeFit, NativeFitOptions,
+    NativeBinSeeds, NativeBlobs, NativeBlobsOptions, NativeClimbOptions, NativeClimbs, NativeFit,
+    NativeFitOptions, NativeLabelOptions, NativeModes, NativeSeeds,
 };
 use meanshift::{params::mean_shift, SeedPrecision, Unobserved};
 use napi::bindgen_prelude::*;
@@ -136,4 +137,73 @@ pub fn throw_parameter_type_error(
 #[napi(catch_unwind)]
 pub fn check_fit_options(env: &Env, options: NativeFitOptions) -> Result<()> {
     with_errors(env, "MeanShift", || FitSettings::new(&options).map(|_| ()))
+}
+
+/// The seeds `fit` would climb, and its bandwidth (estimated when not given).
+#[napi(catch_unwind)]
+pub fn seeds_for(
+    env: &Env,
+    data: Data,
+    n_rows: f64,
+    n_cols: f64,
+    options: NativeFitOptions,
+) -> Result<NativeSeeds> {
+    with_errors(env, "seedsFor", || {
+        let x = matrix("X", elements(&data), n_rows, n_cols)?;
+        let settings = FitSettings::new(&options)?;
+        let options = settings.options(options.seeds.as_deref(), x.n_cols())?;
+        Ok(meanshift::seeds_for(&x, &options)?.into())
+    })
+}
+
+/// The climbs from a run of a fit's seeds.
+#[napi(catch_unwind)]
+#[allow(clippy::too_many_arguments)]
+pub fn climb_seeds(
+    env: &Env,
+    data: Data,
+    n_rows: f64,
+    n_cols: f64,
+    seeds: Data,
+    seeds_rows: f64,
+    seeds_cols: f64,
+    options: NativeClimbOptions,
+) -> Result<NativeClimbs> {
+    with_errors(env, "climbSeeds", || {
+        let x = matrix("X", elements(&data), n_rows, n_cols)?;
+        let seeds = matrix("seeds", elements(&seeds), seeds_rows, seeds_cols)?;
+        Ok(meanshift::climb_seeds(&x, &seeds, &options.to_core()?)?.into())
+    })
+}
+
+/// The centres from the climbs of all a fit's seeds, in any number of runs, in any order.
+#[napi(catch_unwind)]
+pub fn merge_modes(env: &Env, climbs: Vec<NativeClimbs>, bandwidth: f64) -> Result<NativeModes> {
+    with_errors(env, "mergeModes", || {
+        let shards = climbs
+            .iter()
+            .map(NativeClimbs::to_core)
+            .collect::<meanshift::Result<Vec<_>>>()?;
+        Ok(meanshift::merge_modes(&shards, bandwidth)?.into())
+    })
+}
+
+/// The label of each row: its nearest centre, or -1 (orphans, when `clusterAll` is false).
+#[napi(catch_unwind)]
+#[allow(clippy::too_many_arguments)]
+pub fn assign_labels(
+    env: &Env,
+    data: Data,
+    n_rows: f64,
+    n_cols: f64,
+    centers: Data,
+    centers_rows: f64,
+    centers_cols: f64,
+    options: NativeLabelOptions,
+) -> Result<Int32Array> {
+    with_errors(env, "assignLabels", || {
+        let x = matrix("X", elements(&data), n_rows, n_cols)?;
+        let centers = matrix("centers", elements(&centers), centers_rows, centers_cols)?;
+        Ok(meanshift::assign_labels(&x, &centers, &options.to_core()?)?.into())
+    })
 }

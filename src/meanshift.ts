@@ -52,7 +52,7 @@ export function emitWarnings(warnings: readonly string[]): void {
 }
 
 /** The native fit's arguments, from validated inputs. */
-function nativeFitOptions(o: ResolvedMeanShiftOptions): NativeFitOptions {
+export function nativeFitOptions(o: ResolvedMeanShiftOptions): NativeFitOptions {
   const seeds: FlatMatrix | null = o.seeds === null ? null : toFlat(o.seeds, 'seeds');
   return {
     bandwidth: o.bandwidth ?? undefined,

@@ -67,8 +67,7 @@ export function checkBoolean(name: string, owner: string, value: unknown): boole
 }
 
 /** Fills defaults and checks every option's type (run when `fit` runs, as scikit-learn does). */
-export function resolveMeanShiftOptions(options: MeanShiftOptions): ResolvedMeanShiftOptions {
-  const owner = 'MeanShift';
+export function resolveMeanShiftOptions(options: MeanShiftOptions, owner = 'MeanShift'): ResolvedMeanShiftOptions {
   const o = { ...MEAN_SHIFT_DEFAULTS, ...stripUndefined(options) } as ResolvedMeanShiftOptions;
   checkNumber('bandwidth', owner, o.bandwidth, true);
   checkBoolean('binSeeding', owner, o.binSeeding);

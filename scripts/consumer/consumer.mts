@@ -3,6 +3,21 @@
 import {
   AbortError,
   MeanShift,
+  assignLabels,
+  climbSeeds,
+  climbSeedsAsync,
+  climbsFromBuffer,
+  climbsToBuffer,
+  matrixFromBuffer,
+  matrixToBuffer,
+  mergeModes,
+  seedsFor,
+  type AssignLabelsOptions,
+  type Climbs,
+  type ClimbSeedsOptions,
+  type FitSeeds,
+  type MergeModesOptions,
+  type Modes,
   NotFittedError,
   estimateBandwidth,
   estimateBandwidthAsync,
@@ -94,7 +109,22 @@ const importedModel: MeanShift = requiredModel;
 const sameClass: typeof required.MeanShift = MeanShift;
 export const same = { importedModel, sameClass, errors: [new AbortError(), NotFittedError] as [required.AbortError, typeof required.NotFittedError] };
 
+// A fit split into shards (as on many machines): seeds → climbs of runs of seeds → centres → labels.
+const fitSeeds: FitSeeds = seedsFor(rows, { bandwidth });
+const [nSeeds, nFeatures] = fitSeeds.seeds.shape;
+const half = Math.floor(nSeeds / 2);
+const climbOptions: ClimbSeedsOptions = { bandwidth: fitSeeds.bandwidth, totalSeeds: nSeeds };
+const firstHalf: Climbs = climbSeeds(rows, { data: fitSeeds.seeds.data.subarray(0, half * nFeatures), shape: [half, nFeatures] }, climbOptions);
+export async function secondHalf(): Promise<Climbs> {
+  const rest = { data: fitSeeds.seeds.data.subarray(half * nFeatures), shape: [nSeeds - half, nFeatures] as [number, number] };
+  return climbsFromBuffer(climbsToBuffer(await climbSeedsAsync(rows, rest, { ...climbOptions, firstSeed: half })));
+}
+const mergeOptions: MergeModesOptions = { bandwidth: fitSeeds.bandwidth };
+const modes: Modes = mergeModes([firstHalf], mergeOptions);
+const labelOptions: AssignLabelsOptions = { bandwidth: fitSeeds.bandwidth, clusterAll: true };
+const shardLabels: Int32Array = assignLabels(rows, matrixFromBuffer(matrixToBuffer(modes.clusterCenters)), labelOptions);
+
 // @ts-expect-error: unknown options are a type error (and a TypeError at run time)
 new MeanShift({ bandwith: 1 });
 
-export const summary = { y, columnarLabels, centers, labels, nIter, params, predicted, result, seeds, message, code, parameter, fitted: json.fitted };
+export const summary = { y, shardLabels, columnarLabels, centers, labels, nIter, params, predicted, result, seeds, message, code, parameter, fitted: json.fitted };

@@ -156,7 +156,7 @@ impl MeanShiftError {
                 } else {
                     (n_cols, "feature(s)")
                 };
-                let by = by.map(|b| format!(" by {b}")).unwrap_or_default();
+                let by = by.map(|b| format!(" by {}", name(b))).unwrap_or_default();
                 format!("Found array with {count} {what} (shape=({n_rows}, {n_cols})) while a minimum of 1 is required{by}.")
             }
             Self::Shape {
@@ -196,8 +196,9 @@ impl MeanShiftError {
                 expected,
                 by,
             } => format!(
-                "{} has {got} features, but {by} is expecting {expected} features as input.",
-                name(matrix)
+                "{} has {got} features, but {} is expecting {expected} features as input.",
+                name(matrix),
+                name(by)
             ),
             Self::NoPointWithinBandwidth { bandwidth } => format!(
                 "No point was within bandwidth={bandwidth:.6} of any seed. Try a different seeding strategy or increase the bandwidth."

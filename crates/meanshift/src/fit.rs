@@ -69,7 +69,7 @@ impl MeanShiftFit {
 }
 
 /// Checks `x` and the options against [`crate::params::mean_shift`]'s rules.
-fn validate(x: &Matrix, options: &MeanShiftOptions) -> Result<()> {
+pub(crate) fn validate(x: &Matrix, options: &MeanShiftOptions) -> Result<()> {
     x.require_non_empty(Some("MeanShift"))?;
     if let Some(b) = options.bandwidth {
         rules::BANDWIDTH.check(b)?;
@@ -118,31 +118,25 @@ fn fit_on_current_pool(
     let dim = x.n_cols();
     let points = x.to_f64()?;
     let mut warnings = Vec::new();
-    let (bandwidth, precision) = match options.bandwidth {
-        Some(b) => (b, SeedPrecision::Float32),
-        None => (
-            estimate_bandwidth_observed(x, &BandwidthOptions::default(), observer)?,
-            SeedPrecision::Float64,
-        ),
-    };
-    let seeds = seeds(x, &points, options, bandwidth, precision, &mut warnings)?;
-    let climbs = climb_all(&points, &seeds, dim, bandwidth, options.max_iter, observer)?;
+    let (bandwidth, seeds) = bandwidth_and_seeds(x, &points, options, observer, &mut warnings)?;
+    let n_seeds = seeds.len() / dim;
+    let climbs = climb_all(
+        &points,
+        &seeds,
+        n_seeds,
+        dim,
+        bandwidth,
+        options.max_iter,
+        observer,
+    )?;
     let n_iter = climbs.completed.iter().copied().max().unwrap_or(0);
-
-    let modes = modes_by_intensity(&climbs);
-    if modes.is_empty() {
-        return Err(MeanShiftError::NoPointWithinBandwidth { bandwidth });
-    }
-    let cluster_centers = suppress_near_duplicates(&modes, dim, bandwidth)?;
+    let ends = (0..climbs.len()).map(|seed| (climbs.position(seed), climbs.intensities[seed]));
+    let cluster_centers = merge_ends(dim, bandwidth, ends)?;
     let labels = assign_labels(
         &points,
         &cluster_centers,
         dim,
-        if options.cluster_all {
-            None
-        } else {
-            Some(bandwidth)
-        },
+        orphan_radius(options.cluster_all, bandwidth),
     )?;
     Ok(MeanShiftFit {
         cluster_centers,
@@ -152,6 +146,46 @@ fn fit_on_current_pool(
         bandwidth,
         warnings,
     })
+}
+
+/// The bandwidth (given, or estimated as scikit-learn does) and the seeds the
+/// climbs start from (see [`seeds`]).
+pub(crate) fn bandwidth_and_seeds<'a>(
+    x: &Matrix<'a>,
+    points: &'a [f64],
+    options: &MeanShiftOptions<'a>,
+    observer: &dyn Observer,
+    warnings: &mut Vec<String>,
+) -> Result<(f64, Cow<'a, [f64]>)> {
+    let (bandwidth, precision) = match options.bandwidth {
+        Some(b) => (b, SeedPrecision::Float32),
+        None => (
+            estimate_bandwidth_observed(x, &BandwidthOptions::default(), observer)?,
+            SeedPrecision::Float64,
+        ),
+    };
+    let seeds = seeds(x, points, options, bandwidth, precision, warnings)?;
+    Ok((bandwidth, seeds))
+}
+
+/// The cluster centres (row-major) from the climbs' ends `(position,
+/// intensity)` in seed order: modes by intensity, near-duplicates suppressed.
+pub(crate) fn merge_ends<'a>(
+    dim: usize,
+    bandwidth: f64,
+    ends: impl Iterator<Item = (&'a [f64], usize)>,
+) -> Result<Vec<f64>> {
+    let modes = modes_by_intensity(dim, ends);
+    if modes.is_empty() {
+        return Err(MeanShiftError::NoPointWithinBandwidth { bandwidth });
+    }
+    suppress_near_duplicates(&modes, dim, bandwidth)
+}
+
+/// How far from every centre a point becomes an orphan (`-1`): never when
+/// `cluster_all`, else farther than the bandwidth.
+pub(crate) fn orphan_radius(cluster_all: bool, bandwidth: f64) -> Option<f64> {
+    (!cluster_all).then_some(bandwidth)
 }
 
 /// Where the climbs start: the given seeds, one per occupied bin, or every point.
@@ -180,19 +214,21 @@ fn seeds<'a>(
     })
 }
 
-/// Every seed's climb, in seed order, on the structure [`crate::index`] selects:
-/// in lock-step rounds, each distinct position queried once (on the band index
-/// by [`crate::rounds`], on the others one climb per seed, [`crate::climb::climb_each`]).
-fn climb_all(
+/// Every seed's climb, in seed order, on the structure [`crate::index`] selects
+/// for a fit of `total_seeds` seeds (the ones here, or a run of them): in
+/// lock-step rounds on the band index, or one climb per seed. The structures
+/// find the same points but round their sums differently, so a run of seeds
+/// climbs to `fit`'s bits only on the structure of the whole fit.
+pub(crate) fn climb_all(
     points: &[f64],
     seeds: &[f64],
+    total_seeds: usize,
     dim: usize,
     bandwidth: f64,
     max_iter: usize,
     observer: &dyn Observer,
 ) -> Result<Climbs> {
-    let n_seeds = seeds.len() / dim;
-    match for_climbs(points, dim, n_seeds, bandwidth)? {
+    match for_climbs(points, dim, total_seeds, bandwidth)? {
         ClimbIndex::Bands(bands) => climb_in_rounds(seeds, &bands, bandwidth, max_iter, observer),
         ClimbIndex::BallSums(sums) => {
             climb_each(seeds, dim, sums.as_ref(), bandwidth, max_iter, observer)

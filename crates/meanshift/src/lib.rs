@@ -39,6 +39,7 @@ mod rng;
 mod rounds;
 mod rule;
 mod seeding;
+mod shards;
 mod threads;
 
 pub use bandwidth::{estimate_bandwidth, estimate_bandwidth_observed, BandwidthOptions};
@@ -50,4 +51,8 @@ pub use observer::{Observer, Unobserved};
 pub use params::{EntryPoint, Rule, Terms};
 pub use rng::RandomState;
 pub use seeding::{get_bin_seeds, BinSeeds, SeedPrecision};
+pub use shards::{
+    assign_labels, climb_seeds, climb_seeds_observed, merge_modes, seeds_for, ClimbOptions,
+    ClimbShard, FitSeeds, LabelOptions, Modes,
+};
 pub use threads::{resolve_threads, spawn_with_threads, with_threads, MAX_THREADS};

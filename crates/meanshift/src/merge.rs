@@ -1,7 +1,6 @@
 //! Merging the climbs' ends into cluster centres, as scikit-learn does: modes
 //! by intensity, then near-duplicates suppressed.
 
-use crate::climb::Climbs;
 use crate::error::Result;
 use crate::index::for_neighbors;
 use rustc_hash::FxHashMap;
@@ -9,18 +8,21 @@ use std::cmp::Ordering;
 
 /// Keeps the climbs that found points, one per exact final position (the later
 /// seed setting the intensity, the first one the key, as a Python dict does),
-/// sorted by `(intensity, position)` descending.
-pub(crate) fn modes_by_intensity(climbs: &Climbs) -> Vec<(Vec<f64>, usize)> {
+/// sorted by `(intensity, position)` descending. `ends` are the climbs' final
+/// positions and intensities in seed order (the order decides which seed is
+/// "later" when two seeds end at the same position with different counts).
+pub(crate) fn modes_by_intensity<'a>(
+    dim: usize,
+    ends: impl Iterator<Item = (&'a [f64], usize)>,
+) -> Vec<(Vec<f64>, usize)> {
     let mut modes: Vec<(Vec<f64>, usize)> = Vec::new();
     // Few distinct positions: a key is allocated only when first seen.
     let mut slot_of: FxHashMap<Vec<u64>, usize> = FxHashMap::default();
-    let mut key = Vec::with_capacity(climbs.dim);
-    for seed in (0..climbs.len()).filter(|&s| climbs.intensities[s] > 0) {
-        let position = climbs.position(seed);
+    let mut key = Vec::with_capacity(dim);
+    for (position, intensity) in ends.filter(|&(_, intensity)| intensity > 0) {
         key.clear();
         // `+ 0.0` maps -0.0 to 0.0: Python's equal tuples are one key.
         key.extend(position.iter().map(|v| (v + 0.0).to_bits()));
-        let intensity = climbs.intensities[seed];
         match slot_of.get(key.as_slice()) {
             Some(&slot) => modes[slot].1 = intensity,
             None => {
@@ -72,7 +74,6 @@ pub(crate) fn suppress_near_duplicates(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::climb::Climb;
 
     #[test]
     fn modes_keep_the_first_seeds_key_and_the_last_seeds_intensity_like_a_python_dict() {
@@ -85,15 +86,7 @@ mod tests {
             ([1.0, 5.0], 4),
             ([0.5, 0.5], 9),
         ];
-        let mut climbs = Climbs::with_capacity(ends.len(), 2);
-        for (position, intensity) in ends {
-            climbs.push(&Climb {
-                position: position.to_vec(),
-                intensity,
-                completed: 1,
-            });
-        }
-        let modes = modes_by_intensity(&climbs);
+        let modes = modes_by_intensity(2, ends.iter().map(|(p, i)| (&p[..], *i)));
         let expected: Vec<(Vec<f64>, usize)> = vec![
             (vec![0.5, 0.5], 9),
             (vec![-0.0, 1.0], 7),

@@ -64,6 +64,64 @@ pub mod mean_shift {
     };
 }
 
+/// A bandwidth that must be given (the shard primitives never estimate one).
+const fn required_bandwidth(owner: &'static str) -> Rule {
+    rule(
+        owner,
+        "bandwidth",
+        Constraint::Real {
+            low: Bound::Open(0.0),
+            high: Bound::Open(f64::INFINITY),
+        },
+    )
+}
+
+/// `climb_seeds`' parameters: the climbs of a run of a fit's seeds.
+pub mod climb_seeds {
+    use crate::params::{int, required_bandwidth, Rule};
+    const OWNER: &str = "climb_seeds";
+    pub const BANDWIDTH: Rule = required_bandwidth(OWNER);
+    pub const MAX_ITER: Rule = Rule {
+        owner: OWNER,
+        ..super::mean_shift::MAX_ITER
+    };
+    pub const N_JOBS: Rule = Rule {
+        owner: OWNER,
+        ..super::mean_shift::N_JOBS
+    };
+    /// The index of the run's first seed among all the fit's seeds (a row index).
+    pub const FIRST_SEED: Rule =
+        crate::params::rule(OWNER, "first_seed", int(0, Some(u32::MAX as u64)));
+    /// How many seeds the whole fit has: at least `first_seed` + the seeds given.
+    pub const TOTAL_SEEDS: Rule = Rule {
+        optional: true,
+        note: Some("at least firstSeed + the number of seeds given; {none}: just those"),
+        ..crate::params::rule(OWNER, "total_seeds", int(0, Some(u32::MAX as u64)))
+    };
+}
+
+/// `merge_modes`' parameters: the climbs of all seeds merged into centres.
+pub mod merge_modes {
+    use crate::params::{required_bandwidth, Rule};
+    pub const BANDWIDTH: Rule = required_bandwidth("merge_modes");
+}
+
+/// `assign_labels`' parameters: rows labelled with their nearest centre.
+pub mod assign_labels {
+    use crate::params::{required_bandwidth, Rule};
+    const OWNER: &str = "assign_labels";
+    /// Only read when `cluster_all` is false (the orphans' radius).
+    pub const BANDWIDTH: Rule = Rule {
+        optional: true,
+        note: Some("only read to mark orphans, and then required"),
+        ..required_bandwidth(OWNER)
+    };
+    pub const N_JOBS: Rule = Rule {
+        owner: OWNER,
+        ..super::mean_shift::N_JOBS
+    };
+}
+
 /// `estimate_bandwidth`'s parameters.
 pub mod estimate_bandwidth {
     use crate::params::{int, rule, Bound, Constraint, Rule};
@@ -146,6 +204,9 @@ pub enum EntryPoint {
     EstimateBandwidth,
     GetBinSeeds,
     MakeBlobs,
+    ClimbSeeds,
+    MergeModes,
+    AssignLabels,
 }
 
 /// Every rule of an entry point, for callers that look rules up by name.
@@ -165,6 +226,15 @@ pub fn rules_of(entry: EntryPoint) -> &'static [Rule] {
             estimate_bandwidth::N_JOBS,
         ],
         EntryPoint::GetBinSeeds => &[get_bin_seeds::BIN_SIZE, get_bin_seeds::MIN_BIN_FREQ],
+        EntryPoint::ClimbSeeds => &[
+            climb_seeds::BANDWIDTH,
+            climb_seeds::MAX_ITER,
+            climb_seeds::N_JOBS,
+            climb_seeds::FIRST_SEED,
+            climb_seeds::TOTAL_SEEDS,
+        ],
+        EntryPoint::MergeModes => &[merge_modes::BANDWIDTH],
+        EntryPoint::AssignLabels => &[assign_labels::BANDWIDTH, assign_labels::N_JOBS],
         EntryPoint::MakeBlobs => &[
             make_blobs::N_SAMPLES,
             make_blobs::N_FEATURES,
