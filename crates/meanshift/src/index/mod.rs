@@ -19,6 +19,7 @@ mod bands;
 mod dimension;
 mod distances;
 mod exact;
+mod instruction_set;
 mod kdtree;
 mod queries;
 mod scan;

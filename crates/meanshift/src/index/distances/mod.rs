@@ -20,56 +20,9 @@ pub(crate) const LANES: usize = 8;
 /// One feature of a block of points.
 pub(crate) type Lanes = [f64; LANES];
 
-/// The instruction set the distances run on, chosen once per index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kernel {
-    Scalar,
-    #[cfg(target_arch = "x86_64")]
-    Avx2,
-    #[cfg(target_arch = "x86_64")]
-    Avx512,
-}
+pub(crate) use super::instruction_set::Kernel;
 
 impl Kernel {
-    /// Every kernel, fastest first.
-    const ALL: &'static [Kernel] = &[
-        #[cfg(target_arch = "x86_64")]
-        Kernel::Avx512,
-        #[cfg(target_arch = "x86_64")]
-        Kernel::Avx2,
-        Kernel::Scalar,
-    ];
-
-    /// Whether this CPU runs the kernel.
-    fn runs_here(self) -> bool {
-        match self {
-            Kernel::Scalar => true,
-            #[cfg(target_arch = "x86_64")]
-            Kernel::Avx2 => is_x86_feature_detected!("avx2"),
-            #[cfg(target_arch = "x86_64")]
-            Kernel::Avx512 => is_x86_feature_detected!("avx512f"),
-        }
-    }
-
-    /// The fastest kernel this CPU runs.
-    pub fn detect() -> Self {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|k| k.runs_here())
-            .unwrap_or(Kernel::Scalar)
-    }
-
-    /// Every kernel this CPU runs (for tests that compare them).
-    #[cfg(test)]
-    pub fn all_available() -> Vec<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .filter(|k| k.runs_here())
-            .collect()
-    }
-
     /// Writes to `out[LANES*b + l]` the squared distance from `query` to lane
     /// `l` of block `b`, for every block of `blocks` (`query.len()` entries
     /// per block; `out.len() == LANES * blocks.len() / query.len()`).
