@@ -95,7 +95,7 @@ pub mod climb_seeds {
     /// How many seeds the whole fit has: at least `first_seed` + the seeds given.
     pub const TOTAL_SEEDS: Rule = Rule {
         optional: true,
-        note: Some("at least firstSeed + the number of seeds given; {none}: just those"),
+        note: Some("at least {first_seed} + the number of seeds given; {none}: just those"),
         ..crate::params::rule(OWNER, "total_seeds", int(0, Some(u32::MAX as u64)))
     };
 }
@@ -343,6 +343,15 @@ mod tests {
         assert_eq!(
             estimate_bandwidth::QUANTILE.describe(t),
             "a float in the range [0.0, 1.0]"
+        );
+    }
+
+    #[test]
+    fn notes_name_parameters_in_the_callers_terms() {
+        let text = climb_seeds::TOTAL_SEEDS.describe(&PythonTerms);
+        assert!(
+            text.ends_with("(at least first_seed + the number of seeds given; None: just those)"),
+            "{text}"
         );
     }
 

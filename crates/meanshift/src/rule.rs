@@ -114,8 +114,31 @@ impl Rule {
             text.push_str(&format!(" or {}", terms.none()));
         }
         if let Some(note) = self.note {
-            text.push_str(&format!(" ({})", note.replace("{none}", terms.none())));
+            text.push_str(&format!(" ({})", render_note(note, terms)));
         }
         text
     }
+}
+
+/// A note with `{none}` as the caller's absent value and `{identifier}` as the
+/// caller spells the identifier.
+fn render_note(note: &str, terms: &dyn Terms) -> String {
+    let mut out = String::with_capacity(note.len());
+    let mut rest = note;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let name = &rest[open + 1..open + close];
+        if name == "none" {
+            out.push_str(terms.none());
+        } else {
+            out.push_str(&terms.name(name));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
 }

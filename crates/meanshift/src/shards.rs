@@ -160,7 +160,7 @@ pub fn climb_seeds_observed(
     climb_rules::TOTAL_SEEDS.count_of(total_seeds)?;
     if options.first_seed.saturating_add(seeds.n_rows()) > total_seeds {
         return Err(climb_rules::TOTAL_SEEDS.broken_by(format!(
-            "{total_seeds} (fewer than firstSeed + the {} seeds given)",
+            "{total_seeds} (fewer than the first seed's index + the {} seeds given)",
             seeds.n_rows()
         )));
     }
