@@ -1,7 +1,8 @@
 //! The async calls (`fitAsync`, `estimateBandwidthAsync`) and their admission, in one place.
 //!
 //! - Inputs are copied into Rust-owned vectors before the call returns, so the caller may
-//!   reuse or change its typed arrays at once.
+//!   reuse or change its typed arrays at once. The copies' shape and values are checked on the
+//!   pool thread (once, and off the event loop); a bad matrix rejects the promise.
 //! - Admission: one process-wide FIFO queue. A call starts when the threads it asks for fit in
 //!   the cores that the running calls leave (a call alone always starts), on a rayon pool of its
 //!   own (`meanshift::spawn_with_threads`); the promise settles through a deferred. No libuv
@@ -18,7 +19,7 @@ use crate::convert::{
     NativeFitOptions,
 };
 use crate::js_error;
-use meanshift::{BandwidthOptions, Elements, MeanShiftError, MeanShiftFit, Observer};
+use meanshift::{Elements, MeanShiftError, MeanShiftFit, Observer};
 use napi::bindgen_prelude::*;
 use napi::JsDeferred;
 use napi_derive::napi;
@@ -381,8 +382,6 @@ pub fn fit_async<'env>(
     const OWNER: &str = "MeanShift";
     let prepared = (|| {
         let settings = FitSettings::new(&options)?;
-        // Checked now, so that a bad shape throws before anything is queued.
-        matrix("X", elements(&data), n_rows, n_cols)?;
         let threads = meanshift::resolve_threads(settings.n_jobs)?;
         let seeds = options
             .seeds
@@ -419,10 +418,8 @@ pub fn estimate_bandwidth_async<'env>(
 ) -> Result<Object<'env>> {
     const OWNER: &str = "estimateBandwidthAsync";
     let prepared = (|| {
-        let options: BandwidthOptions =
-            crate::convert::bandwidth_options(quantile, n_samples, random_state)?;
-        let threads = meanshift::resolve_threads(crate::convert::bandwidth_n_jobs(n_jobs)?)?;
-        matrix("X", elements(&data), n_rows, n_cols)?;
+        let (options, threads) =
+            crate::convert::bandwidth_settings(quantile, n_samples, random_state, n_jobs)?;
         Ok((options, threads, Owned::copy(&data)?))
     })();
     let (options, threads, x) =
@@ -451,9 +448,6 @@ pub fn climb_seeds_async<'env>(
     const OWNER: &str = "climbSeedsAsync";
     let prepared = (|| {
         let options = options.to_core()?;
-        // Checked now, so that a bad shape throws before anything is queued.
-        matrix("X", elements(&data), n_rows, n_cols)?;
-        matrix("seeds", elements(&seeds), seeds_rows, seeds_cols)?;
         let threads = meanshift::resolve_threads(options.n_jobs)?;
         Ok((
             options,

@@ -134,24 +134,23 @@ pub(crate) fn n_jobs(rule: &'static meanshift::Rule, value: Option<f64>) -> Resu
     value.map(|v| rule.integer(v)).transpose()
 }
 
-/// `estimateBandwidth`'s options, checked.
-pub(crate) fn bandwidth_options(
+/// `estimateBandwidth`'s options, checked, and the threads it runs on (the sync
+/// call and its async twin take the same arguments).
+pub(crate) fn bandwidth_settings(
     quantile: f64,
     n_samples: Option<f64>,
     random_state: f64,
-) -> Result<BandwidthOptions> {
-    Ok(BandwidthOptions {
+    n_jobs: Option<f64>,
+) -> Result<(BandwidthOptions, usize)> {
+    let options = BandwidthOptions {
         quantile: estimate_bandwidth::QUANTILE.check(quantile)?,
         n_samples: n_samples
             .map(|n| estimate_bandwidth::N_SAMPLES.count(n))
             .transpose()?,
         random_state: estimate_bandwidth::RANDOM_STATE.count(random_state)? as u32,
-    })
-}
-
-/// `estimateBandwidth`'s thread count.
-pub(crate) fn bandwidth_n_jobs(value: Option<f64>) -> Result<Option<i64>> {
-    n_jobs(&estimate_bandwidth::N_JOBS, value)
+    };
+    let threads = meanshift::resolve_threads(self::n_jobs(&estimate_bandwidth::N_JOBS, n_jobs)?)?;
+    Ok((options, threads))
 }
 
 /// `getBinSeeds`'s bin size and minimum count, checked.

@@ -14,9 +14,9 @@ mod convert;
 mod js_error;
 
 use convert::{
-    bandwidth_n_jobs, bandwidth_options, bin_seeds_options, elements, matrix, Data, FitSettings,
-    NativeBinSeeds, NativeBlobs, NativeBlobsOptions, NativeClimbOptions, NativeClimbs, NativeFit,
-    NativeFitOptions, NativeLabelOptions, NativeModes, NativeSeeds,
+    bandwidth_settings, bin_seeds_options, elements, matrix, Data, FitSettings, NativeBinSeeds,
+    NativeBlobs, NativeBlobsOptions, NativeClimbOptions, NativeClimbs, NativeFit, NativeFitOptions,
+    NativeLabelOptions, NativeModes, NativeSeeds,
 };
 use meanshift::{params::mean_shift, SeedPrecision, Unobserved};
 use napi::bindgen_prelude::*;
@@ -77,8 +77,7 @@ pub fn estimate_bandwidth(
     n_jobs: Option<f64>,
 ) -> Result<f64> {
     with_errors(env, "estimateBandwidth", || {
-        let options = bandwidth_options(quantile, n_samples, random_state)?;
-        let threads = meanshift::resolve_threads(bandwidth_n_jobs(n_jobs)?)?;
+        let (options, threads) = bandwidth_settings(quantile, n_samples, random_state, n_jobs)?;
         let x = matrix("X", elements(&data), n_rows, n_cols)?;
         meanshift::with_threads(threads, || {
             meanshift::estimate_bandwidth_observed(&x, &options, &Unobserved)
