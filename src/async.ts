@@ -100,7 +100,7 @@ export function runTask<T>(start: (control: TaskControl) => Promise<T>, options:
   };
   return promise.then(
     (value) => {
-      if (onProgress && !callbackError && !signal?.aborted) report(control.total, control.total);
+      if (onProgress) report(control.total, control.total);
       settled();
       if (callbackError) throw callbackError.error;
       if (signal?.aborted) throw abortError(signal);

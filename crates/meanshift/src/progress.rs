@@ -80,12 +80,9 @@ impl<'a> Progress<'a> {
 pub(crate) struct Tally<'p, 'a> {
     progress: &'p Progress<'a>,
     pending: usize,
-    batch: usize,
 }
 
-/// The most queries a [`Tally`] counts before adding them: fewer for fits
-/// with few seeds, whose queries are costly (large N or many features), so
-/// that the first report comes early.
+/// Queries a [`Tally`] counts before adding them.
 const BATCH: usize = 256;
 
 impl<'p, 'a> Tally<'p, 'a> {
@@ -93,14 +90,13 @@ impl<'p, 'a> Tally<'p, 'a> {
         Self {
             progress,
             pending: 0,
-            batch: (progress.seeds / 1024).clamp(1, BATCH),
         }
     }
 
     #[inline]
     pub fn count(&mut self) {
         self.pending += 1;
-        if self.pending >= self.batch {
+        if self.pending == BATCH {
             self.progress.add(std::mem::take(&mut self.pending));
         }
     }
@@ -112,84 +108,6 @@ impl Drop for Tally<'_, '_> {
             self.progress.add(self.pending);
         }
     }
-}
-
-/// How the groups climb, for the progress estimate. Near a mode a climb's
-/// moves shrink about geometrically, and the last one is of length 0 (the
-/// neighbours no longer change): a group whose move was `2^level` times the
-/// stop length has about `level / fall - 1` moves left, `fall` being how much
-/// a group's level falls a round (1.2 to 1.7 on the tutorial's blobs; see `rounds.rs`). Climbs
-/// that wander (uniform data) have no such fall: there, the share of groups
-/// that ended in the last round says how long the others last.
-#[derive(Clone, Copy)]
-pub(crate) struct Pace {
-    /// `1 / fall`.
-    pub per_fall: f64,
-    /// Rounds a group still climbing lasts, from the share that ended last round.
-    pub life: f64,
-}
-
-impl Pace {
-    /// Before anything is measured: the tutorial's blobs'.
-    pub const PRIOR: Pace = Pace {
-        per_fall: 1.0 / 1.5,
-        life: f64::INFINITY,
-    };
-
-    /// The moves left to a group whose last move was `2^level` stop lengths,
-    /// with at most `most` (>= 1) rounds left.
-    #[inline]
-    pub fn moves_left(&self, level: f32, most: f64) -> f64 {
-        (f64::from(level) * self.per_fall - 1.0)
-            .min(self.life)
-            .clamp(1.0, most)
-    }
-}
-
-/// What the moves of one round say about the moves left.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct Outlook {
-    /// The groups still climbing, and their moves left.
-    pub climbing: usize,
-    pub moves: f64,
-    /// The falls in level of the groups that moved twice, and their number.
-    pub falls: f64,
-    pub fell: usize,
-}
-
-impl Outlook {
-    pub fn add(&mut self, other: &Outlook) {
-        self.climbing += other.climbing;
-        self.moves += other.moves;
-        self.falls += other.falls;
-        self.fell += other.fell;
-    }
-
-    /// The pace measured in a round where `moved` groups moved.
-    pub fn pace(&self, moved: usize, previous: Pace) -> Pace {
-        // Below this, levels hardly fall: the life bounds the estimate.
-        const LEAST_FALL: f64 = 0.25;
-        let per_fall = if self.fell == 0 {
-            previous.per_fall
-        } else {
-            1.0 / (self.falls / self.fell as f64).max(LEAST_FALL)
-        };
-        let ended = moved - self.climbing;
-        let life = if ended == 0 {
-            f64::INFINITY
-        } else {
-            moved as f64 / ended as f64
-        };
-        Pace { per_fall, life }
-    }
-}
-
-/// About `log2(x)` (within 0.09) for a positive normal `x`, from its bits: cheaper
-/// than `log2`, and precise enough for an estimate.
-#[inline]
-pub(crate) fn approx_log2(x: f64) -> f32 {
-    // A positive x has its sign bit clear: the bits convert as an i64, in one instruction.
-    (x.to_bits() as i64 as f64 * (1.0 / (1u64 << 52) as f64) - 1023.0) as f32
 }
 
 #[cfg(test)]

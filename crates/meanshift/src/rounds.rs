@@ -16,7 +16,7 @@
 use crate::climb::{move_to, stop_distance, stops, Climbs};
 use crate::index::{BallTotal, BandIndex};
 use crate::observer::Observer;
-use crate::progress::{approx_log2, Outlook, Pace, Progress, Tally};
+use crate::progress::{Progress, Tally};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
@@ -108,6 +108,84 @@ struct Piece {
     fresh: Vec<Key>,
     outcomes: Vec<Option<usize>>,
     outlook: Outlook,
+}
+
+/// How the groups climb, for the progress estimate. Near a mode a climb's
+/// moves shrink about geometrically, and the last one is of length 0 (the
+/// neighbours no longer change): a group whose move was `2^level` times the
+/// stop length has about `level / fall - 1` moves left, `fall` being how much
+/// a group's level falls a round (1.2 to 1.7 on the tutorial's blobs). Climbs
+/// that wander (uniform data) have no such fall: there, the share of groups
+/// that ended in the last round says how long the others last.
+#[derive(Clone, Copy)]
+struct Pace {
+    /// `1 / fall`.
+    per_fall: f64,
+    /// Rounds a group still climbing lasts, from the share that ended last round.
+    life: f64,
+}
+
+impl Pace {
+    /// Before anything is measured: the tutorial's blobs'.
+    const PRIOR: Pace = Pace {
+        per_fall: 1.0 / 1.5,
+        life: f64::INFINITY,
+    };
+
+    /// The moves left to a group whose last move was `2^level` stop lengths,
+    /// with at most `most` (>= 1) rounds left.
+    #[inline]
+    fn moves_left(&self, level: f32, most: f64) -> f64 {
+        (f64::from(level) * self.per_fall - 1.0)
+            .min(self.life)
+            .clamp(1.0, most)
+    }
+}
+
+/// What the moves of one round say about the moves left.
+#[derive(Clone, Copy, Default)]
+struct Outlook {
+    /// The groups still climbing, and their moves left.
+    climbing: usize,
+    moves: f64,
+    /// The falls in level of the groups that moved twice, and their number.
+    falls: f64,
+    fell: usize,
+}
+
+impl Outlook {
+    fn add(&mut self, other: &Outlook) {
+        self.climbing += other.climbing;
+        self.moves += other.moves;
+        self.falls += other.falls;
+        self.fell += other.fell;
+    }
+
+    /// The pace measured in a round where `moved` groups moved.
+    fn pace(&self, moved: usize, previous: Pace) -> Pace {
+        // Below this, levels hardly fall: the life bounds the estimate.
+        const LEAST_FALL: f64 = 0.25;
+        let per_fall = if self.fell == 0 {
+            previous.per_fall
+        } else {
+            1.0 / (self.falls / self.fell as f64).max(LEAST_FALL)
+        };
+        let ended = moved - self.climbing;
+        let life = if ended == 0 {
+            f64::INFINITY
+        } else {
+            moved as f64 / ended as f64
+        };
+        Pace { per_fall, life }
+    }
+}
+
+/// About `log2(x)` (within 0.09) for a positive normal `x`, from its bits: cheaper
+/// than `log2`, and precise enough for an estimate.
+#[inline]
+fn approx_log2(x: f64) -> f32 {
+    // A positive x has its sign bit clear: the bits convert as an i64, in one instruction.
+    (x.to_bits() as i64 as f64 * (1.0 / (1u64 << 52) as f64) - 1023.0) as f32
 }
 
 /// The sorted groups are joined in pieces of about this many, in parallel.
