@@ -8,7 +8,7 @@
 
 use crate::index::BallSum;
 use crate::observer::Observer;
-use crate::progress::Progress;
+use crate::progress::{Progress, Tally};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -72,7 +72,19 @@ pub(crate) fn stop_distance(bandwidth: f64) -> f64 {
 /// Each step moves to the mean of the points within `bandwidth` (inclusive);
 /// it stops when a move is at most `1e-3 * bandwidth` long or after
 /// `max_iter` completed iterations (so at most `max_iter + 1` moves).
+#[cfg(test)]
 pub(crate) fn climb(seed: &[f64], index: &dyn BallSum, bandwidth: f64, max_iter: usize) -> Climb {
+    climb_counting(seed, index, bandwidth, max_iter, &mut || ())
+}
+
+/// [`climb`], calling `on_query` after each of its queries.
+fn climb_counting(
+    seed: &[f64],
+    index: &dyn BallSum,
+    bandwidth: f64,
+    max_iter: usize,
+    on_query: &mut dyn FnMut(),
+) -> Climb {
     let dim = seed.len();
     let stop = stop_distance(bandwidth);
     let radius2 = bandwidth * bandwidth;
@@ -82,6 +94,7 @@ pub(crate) fn climb(seed: &[f64], index: &dyn BallSum, bandwidth: f64, max_iter:
     loop {
         mean.fill(0.0);
         let count = index.ball_sum(&position, radius2, &mut mean);
+        on_query();
         if count == 0 {
             return Climb {
                 position,
@@ -137,7 +150,7 @@ pub(crate) fn stops(shift: f64, stop: f64, completed: usize, max_iter: usize) ->
 /// Every seed's [`climb`] (row-major, `dim` values each), in parallel, in seed
 /// order; `None` if `observer` asked to stop (polled before every climb).
 ///
-/// Progress counts queries (a climb's steps) as climbs finish, of a total
+/// Progress counts queries (a climb's steps) as they are made, of a total
 /// that assumes the seeds left climb as long as the finished ones did on
 /// average.
 pub(crate) fn climb_each(
@@ -150,23 +163,33 @@ pub(crate) fn climb_each(
 ) -> Option<Climbs> {
     let n_seeds = seeds.len() / dim;
     let progress = Progress::new(observer, n_seeds);
+    // Until a climb ends, a guess: four queries a seed.
+    progress.estimate(4 * n_seeds);
     let finished = AtomicUsize::new(0);
+    let finished_queries = AtomicUsize::new(0);
     let climbs: Vec<Option<Climb>> = seeds
         .par_chunks_exact(dim)
-        .map(|seed| {
-            if observer.is_aborted() {
-                return None;
-            }
-            let result = climb(seed, index, bandwidth, max_iter);
-            // One query per iteration, the last (uncounted) one included.
-            let queries = result.completed + 1;
-            let finished = finished.fetch_add(1, Ordering::Relaxed) + 1;
-            let done = progress.done() + queries;
-            let left = (n_seeds - finished) as f64 * done as f64 / finished as f64;
-            progress.estimate(done.saturating_add(left as usize));
-            progress.add(queries);
-            Some(result)
-        })
+        .map_init(
+            || Tally::new(&progress),
+            |tally, seed| {
+                if observer.is_aborted() {
+                    return None;
+                }
+                // Queries count as they are made, so that progress moves
+                // from the first ones on, not only as climbs end.
+                let result =
+                    climb_counting(seed, index, bandwidth, max_iter, &mut || tally.count());
+                // One query per iteration, the last (uncounted) one included.
+                let queries = result.completed + 1;
+                let finished = finished.fetch_add(1, Ordering::Relaxed) + 1;
+                let per_climb = (finished_queries.fetch_add(queries, Ordering::Relaxed) + queries)
+                    as f64
+                    / finished as f64;
+                let left = (n_seeds - finished) as f64 * per_climb;
+                progress.estimate(progress.done().saturating_add(left as usize));
+                Some(result)
+            },
+        )
         .collect();
     let mut all = Climbs::with_capacity(n_seeds, dim);
     for c in climbs {
