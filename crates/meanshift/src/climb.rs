@@ -10,7 +10,8 @@ use crate::index::BallSum;
 use crate::observer::Observer;
 use crate::progress::{Progress, Tally};
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// Where one seed's climb ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,13 +153,14 @@ pub(crate) fn stops(shift: f64, stop: f64, completed: usize, max_iter: usize) ->
 ///
 /// Progress counts queries (a climb's steps) as they are made, of a total
 /// that assumes the seeds left climb as long as the finished ones did on
-/// average.
+/// average; the index's `build` time counts as the queries the climbs make in
+/// as long.
 pub(crate) fn climb_each(
     seeds: &[f64],
     dim: usize,
     index: &dyn BallSum,
-    bandwidth: f64,
-    max_iter: usize,
+    (bandwidth, max_iter): (f64, usize),
+    build: Duration,
     observer: &dyn Observer,
 ) -> Option<Climbs> {
     let n_seeds = seeds.len() / dim;
@@ -167,6 +169,8 @@ pub(crate) fn climb_each(
     progress.estimate(4 * n_seeds);
     let finished = AtomicUsize::new(0);
     let finished_queries = AtomicUsize::new(0);
+    let climbing = Instant::now();
+    let build_counted = AtomicBool::new(build.is_zero());
     let climbs: Vec<Option<Climb>> = seeds
         .par_chunks_exact(dim)
         .map_init(
@@ -187,6 +191,17 @@ pub(crate) fn climb_each(
                     / finished as f64;
                 let left = (n_seeds - finished) as f64 * per_climb;
                 progress.estimate(progress.done().saturating_add(left as usize));
+                // The index's build is work of the fit too: once the climbs have
+                // run as long as it took, their rate prices it in queries.
+                if !build_counted.load(Ordering::Relaxed) {
+                    let so_far = climbing.elapsed();
+                    if so_far >= build && !build_counted.swap(true, Ordering::Relaxed) {
+                        let rate = progress.done() as f64 / so_far.as_secs_f64();
+                        let queries = (rate * build.as_secs_f64()) as usize;
+                        progress.estimate(progress.done() + queries + left as usize);
+                        progress.add(queries);
+                    }
+                }
                 Some(result)
             },
         )

@@ -228,10 +228,19 @@ pub(crate) fn climb_all(
     max_iter: usize,
     observer: &dyn Observer,
 ) -> Result<Climbs> {
+    let building = std::time::Instant::now();
     match for_climbs(points, dim, total_seeds, bandwidth)? {
         ClimbIndex::Bands(bands) => climb_in_rounds(seeds, &bands, bandwidth, max_iter, observer),
         ClimbIndex::BallSums(sums) => {
-            climb_each(seeds, dim, sums.as_ref(), bandwidth, max_iter, observer)
+            let build = building.elapsed();
+            climb_each(
+                seeds,
+                dim,
+                sums.as_ref(),
+                (bandwidth, max_iter),
+                build,
+                observer,
+            )
         }
     }
     .ok_or(MeanShiftError::Aborted)
