@@ -5,12 +5,20 @@ import { describe, expect, it } from 'vitest';
 import {
   MeanShift,
   NotFittedError,
+  assignLabels,
+  climbSeeds,
+  climbsFromBuffer,
+  climbsToBuffer,
   estimateBandwidth,
   estimateBandwidthAsync,
   getBinSeeds,
   makeBlobs,
+  matrixFromBuffer,
+  matrixToBuffer,
   meanShift,
   meanShiftAsync,
+  mergeModes,
+  seedsFor,
 } from '../src/index.js';
 
 const X = [
@@ -25,8 +33,16 @@ const fit = (x: unknown, options: object = { bandwidth: 1 }) => () => new MeanSh
 const fitAsync = (x: unknown, options: object = { bandwidth: 1 }, asyncOptions?: object) => () =>
   new MeanShift(options).fitAsync(x as number[][], asyncOptions as never);
 const dense = (data: unknown, shape: unknown) => ({ data, shape });
+const climbs = () => climbSeeds(X, X, { bandwidth: 2 });
+const matrixBytes = () => matrixToBuffer(X);
+/** `bytes` with the byte at `offset` set to `value`. */
+const patched = (bytes: Buffer, offset: number, value: number) => {
+  const copy = Buffer.from(bytes);
+  copy.writeUInt8(value, offset);
+  return copy;
+};
 
-type ErrorType = typeof TypeError | typeof RangeError | typeof NotFittedError;
+type ErrorType = typeof TypeError | typeof RangeError | typeof NotFittedError | typeof Error;
 /** What a program reads off an error instead of parsing its message. */
 interface Fields {
   code: string;
@@ -143,6 +159,36 @@ const cases: [string, () => unknown, ErrorType, string, Fields][] = [
   ['makeBlobs: shuffle a number', () => makeBlobs({ shuffle: 1 as never }), TypeError, "The 'shuffle' parameter of makeBlobs must be a boolean. Got 1 instead.", { code: 'ERR_INVALID_ARG_TYPE', parameter: 'shuffle' }],
   ['makeBlobs: randomState negative', () => makeBlobs({ randomState: -1 }), RangeError, "The 'randomState' parameter of makeBlobs must be an int in the range [0, 4294967295]. Got -1 instead.", { code: 'ERR_OUT_OF_RANGE', parameter: 'randomState' }],
   ['makeBlobs: options not an object', () => makeBlobs('big' as never), TypeError, "The options of makeBlobs must be an object. Got 'big' instead.", { code: 'ERR_INVALID_ARG_TYPE' }],
+  // Shard primitives (issue 17)
+  ['seedsFor: bandwidth -1', () => seedsFor(X, { bandwidth: -1 }), RangeError, "The 'bandwidth' parameter of seedsFor must be a float in the range (0.0, inf) or null. Got -1 instead.", { code: 'ERR_OUT_OF_RANGE', parameter: 'bandwidth' }],
+  ['seedsFor: seeds wider than X', () => seedsFor(X, { bandwidth: 1, seeds: [[1, 2, 3]] }), RangeError, 'seeds has 3 features, but MeanShift is expecting 2 features as input.', { code: 'ERR_FEATURE_MISMATCH', parameter: 'seeds' }],
+  ['climbSeeds: bandwidth missing', () => climbSeeds(X, X, {} as never), TypeError, "The 'bandwidth' parameter of climbSeeds must be a float in the range (0.0, inf). Got undefined instead.", { code: 'ERR_INVALID_ARG_TYPE', parameter: 'bandwidth' }],
+  ['climbSeeds: bandwidth 0', () => climbSeeds(X, X, { bandwidth: 0 }), RangeError, "The 'bandwidth' parameter of climbSeeds must be a float in the range (0.0, inf). Got 0 instead.", { code: 'ERR_OUT_OF_RANGE', parameter: 'bandwidth' }],
+  ['climbSeeds: NaN in seeds', () => climbSeeds(X, [[0, NaN]], { bandwidth: 1 }), RangeError, 'Input seeds contains NaN (row 0, column 1).', { code: 'ERR_NON_FINITE', parameter: 'seeds', row: 0, column: 1 }],
+  ['climbSeeds: seeds narrower than X', () => climbSeeds(X, [[0]], { bandwidth: 1 }), RangeError, 'seeds has 1 features, but climbSeeds is expecting 2 features as input.', { code: 'ERR_FEATURE_MISMATCH', parameter: 'seeds' }],
+  ['climbSeeds: maxIter -1', () => climbSeeds(X, X, { bandwidth: 1, maxIter: -1 }), RangeError, "The 'maxIter' parameter of climbSeeds must be an int in the range [0, 4294967295]. Got -1 instead.", { code: 'ERR_OUT_OF_RANGE', parameter: 'maxIter' }],
+  ['climbSeeds: totalSeeds below firstSeed + seeds', () => climbSeeds(X, X, { bandwidth: 1, totalSeeds: 2 }), RangeError, "The 'totalSeeds' parameter of climbSeeds must be an int in the range [0, 4294967295] or null (at least firstSeed + the number of seeds given; null: just those). Got 2 (fewer than the first seed's index + the 4 seeds given) instead.", { code: 'ERR_OUT_OF_RANGE', parameter: 'totalSeeds' }],
+  ['climbSeeds: firstSeed -1', () => climbSeeds(X, X, { bandwidth: 1, firstSeed: -1 }), RangeError, "The 'firstSeed' parameter of climbSeeds must be an int in the range [0, 4294967295]. Got -1 instead.", { code: 'ERR_OUT_OF_RANGE', parameter: 'firstSeed' }],
+  ['mergeModes: no climbs', () => mergeModes([], { bandwidth: 1 }), RangeError, 'Found array with 0 sample(s) (shape=(0, 0)) while a minimum of 1 is required by mergeModes.', { code: 'ERR_EMPTY_INPUT', parameter: 'climbs' }],
+  ['mergeModes: climbs not an array', () => mergeModes(5 as never, { bandwidth: 1 }), TypeError, 'The climbs of mergeModes must be an array of Climbs. Got 5 instead.', { code: 'ERR_INVALID_ARG_TYPE', parameter: 'climbs' }],
+  ['mergeModes: bandwidth NaN', () => mergeModes([climbs()], { bandwidth: NaN }), RangeError, "The 'bandwidth' parameter of mergeModes must be a float in the range (0.0, inf). Got NaN instead.", { code: 'ERR_OUT_OF_RANGE', parameter: 'bandwidth' }],
+  ['mergeModes: climbs of other widths', () => mergeModes([climbs(), { ...climbs(), nFeatures: 3, positions: new Float64Array(12) }], { bandwidth: 1 }), RangeError, 'climbs has 3 features, but mergeModes is expecting 2 features as input.', { code: 'ERR_FEATURE_MISMATCH', parameter: 'climbs' }],
+  ['mergeModes: nIter too short', () => mergeModes([{ ...climbs(), nIter: new Uint32Array(1) }], { bandwidth: 1 }), RangeError, 'climbs.nIter.data has 1 values, but its shape [4, 1] needs 4.', { code: 'ERR_INVALID_SHAPE', parameter: 'climbs.nIter' }],
+  ['mergeModes: firstSeed -1', () => mergeModes([{ ...climbs(), firstSeed: -1 }], { bandwidth: 1 }), RangeError, "The 'firstSeed' parameter of mergeModes must be an int in the range [0, 4294967295]. Got -1 instead.", { code: 'ERR_OUT_OF_RANGE', parameter: 'firstSeed' }],
+  ['mergeModes: no climb had a neighbour', () => mergeModes([{ ...climbs(), intensities: new Uint32Array(4) }], { bandwidth: 1 }), Error, 'No point was within bandwidth=1.000000 of any seed. Try a different seeding strategy or increase the bandwidth.', { code: 'ERR_NO_POINT_WITHIN_BANDWIDTH', parameter: 'bandwidth' }],
+  ['assignLabels: centres wider than X', () => assignLabels(X, [[1, 2, 3]], { bandwidth: 1 }), RangeError, 'X has 2 features, but assignLabels is expecting 3 features as input.', { code: 'ERR_FEATURE_MISMATCH', parameter: 'X' }],
+  ['assignLabels: bandwidth -2', () => assignLabels(X, [[1, 2]], { bandwidth: -2, clusterAll: false }), RangeError, "The 'bandwidth' parameter of assignLabels must be a float in the range (0.0, inf) or null (only read to mark orphans, and then required). Got -2 instead.", { code: 'ERR_OUT_OF_RANGE', parameter: 'bandwidth' }],
+  ['assignLabels: no centres', () => assignLabels(X, [], {}), RangeError, 'Found array with 0 sample(s) (shape=(0, 0)) while a minimum of 1 is required by assignLabels.', { code: 'ERR_EMPTY_INPUT', parameter: 'centers' }],
+  // Transport buffers: ERR_INVALID_BUFFER for bytes that are not such a buffer
+  ['matrixFromBuffer: a string', () => matrixFromBuffer('text' as never), TypeError, "matrixFromBuffer: expected a Buffer or Uint8Array. Got 'text' instead.", { code: 'ERR_INVALID_BUFFER', parameter: 'buffer' }],
+  ['matrixFromBuffer: no header', () => matrixFromBuffer(Buffer.from('junk junk junk junk junk junk')), RangeError, "matrixFromBuffer: not a fast-meanshift buffer (no 'FMSB' header; 29 bytes).", { code: 'ERR_INVALID_BUFFER', parameter: 'buffer' }],
+  ['matrixFromBuffer: truncated', () => matrixFromBuffer(matrixBytes().subarray(0, 87)), RangeError, 'matrixFromBuffer: a buffer of 4 × 2 needs 88 bytes. Got 87 instead (truncated or padded).', { code: 'ERR_INVALID_BUFFER', parameter: 'buffer' }],
+  ['matrixFromBuffer: another format version', () => matrixFromBuffer(patched(matrixBytes(), 4, 2)), RangeError, 'matrixFromBuffer: buffer format version 2 is not supported (this version reads 1).', { code: 'ERR_INVALID_BUFFER', parameter: 'buffer' }],
+  ['matrixFromBuffer: climbs', () => matrixFromBuffer(climbsToBuffer(climbs())), RangeError, 'matrixFromBuffer: the buffer holds climbs.', { code: 'ERR_INVALID_BUFFER', parameter: 'buffer' }],
+  ['climbsFromBuffer: a matrix', () => climbsFromBuffer(matrixBytes()), RangeError, 'climbsFromBuffer: the buffer holds a float64 matrix.', { code: 'ERR_INVALID_BUFFER', parameter: 'buffer' }],
+  ['climbsFromBuffer: padded', () => climbsFromBuffer(Buffer.concat([climbsToBuffer(climbs()), Buffer.alloc(4)])), RangeError, 'climbsFromBuffer: a buffer of 4 × 2 needs 120 bytes. Got 124 instead (truncated or padded).', { code: 'ERR_INVALID_BUFFER', parameter: 'buffer' }],
+  ['climbsToBuffer: nIter too short', () => climbsToBuffer({ ...climbs(), nIter: new Uint32Array(1) }), RangeError, 'climbs with 4 intensities need 8 positions and 4 nIter. Got 8 and 1 instead.', { code: 'ERR_INVALID_SHAPE', parameter: 'climbs' }],
+  ['climbsToBuffer: firstSeed -3', () => climbsToBuffer({ ...climbs(), firstSeed: -3 }), RangeError, 'climbs.firstSeed must be an integer in [0, 2^32 - 1]. Got -3 instead.', { code: 'ERR_OUT_OF_RANGE', parameter: 'firstSeed' }],
 ];
 
 describe('bad input: every entry point gives a clear TypeError, RangeError or NotFittedError', () => {

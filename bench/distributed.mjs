@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { MeanShift, makeBlobs, meanShiftAsync } = await import(join(root, 'dist/index.js'));
-const { distributedFit } = await import(join(root, 'packages/bullmq/dist/index.js'));
+const { createFitClient } = await import(join(root, 'packages/bullmq/dist/index.js'));
 const { Redis } = await import(join(root, 'packages/bullmq/node_modules/ioredis/built/index.js'));
 
 const { values: args } = parseArgs({
@@ -84,8 +84,12 @@ const same = (got, model) =>
   got.nIter === model.nIter;
 const mb = (bytes) => (bytes / 1e6).toFixed(1);
 
-/** `n` 2-D points of the tutorial's three blobs (std 0.3), as { data, shape }, without number[][]. */
-function bigBlobs(n, seed) {
+/**
+ * `n` 2-D points as { data, shape } (no number[][]): a map of places, one Gaussian blob (std 0.3)
+ * of about 3,000 points on each node of a square grid with spacing 4, so the density (and so the
+ * work of a step, about 2,600 points within the bandwidth 0.6) stays the same as `n` grows.
+ */
+function mapPoints(n, seed) {
   const data = new Float64Array(2 * n);
   let s = seed >>> 0;
   const uniform = () => {
@@ -95,13 +99,13 @@ function bigBlobs(n, seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
   };
-  const centers = [5, 3, 1];
+  const side = Math.ceil(Math.sqrt(n / 3000));
   for (let i = 0; i < n; i++) {
-    const c = centers[i % 3];
+    const place = i % (side * side);
     const r = Math.sqrt(-2 * Math.log(uniform()));
     const a = 2 * Math.PI * uniform();
-    data[2 * i] = c + 0.3 * r * Math.cos(a);
-    data[2 * i + 1] = c + 0.3 * r * Math.sin(a);
+    data[2 * i] = 4 * (place % side) + 0.3 * r * Math.cos(a);
+    data[2 * i + 1] = 4 * Math.floor(place / side) + 0.3 * r * Math.sin(a);
   }
   return { data, shape: [n, 2] };
 }
@@ -129,17 +133,21 @@ const smallOptions = { bandwidth: 0.5 };
   console.log(`| in-process (\`meanShiftAsync\`, nJobs 1, ${nSmall} at once) | ${inProcessRate.toFixed(0)} | ${inProcessSeq.toFixed(2)} | |`);
   for (const n of workerCounts) {
     const stop = await startWorkers(redisServer.port, n, 1);
+    // One client for all fits, as a server keeps one: its connections are opened once.
+    const client = createFitClient({ connection });
+    await client.fit(smallData[0], smallOptions);
     // One at a time: latency through the queue.
     const one = [];
     for (let i = 0; i < 30; i++) {
       const s = performance.now();
-      await distributedFit(smallData[i % 20], smallOptions, { connection });
+      await client.fit(smallData[i % 20], smallOptions);
       one.push(performance.now() - s);
     }
     one.sort((a, b) => a - b);
     const latency = one[15];
     t = performance.now();
-    const results = await Promise.all(Array.from({ length: nSmall }, (_, i) => distributedFit(smallData[i % 20], smallOptions, { connection })));
+    const results = await Promise.all(Array.from({ length: nSmall }, (_, i) => client.fit(smallData[i % 20], smallOptions)));
+    await client.close();
     const rate = nSmall / ((performance.now() - t) / 1000);
     const ok = results.every((r, i) => same(r, new MeanShift(smallOptions).fit(smallData[i % 20])));
     console.log(`| queue, ${n} worker process${n > 1 ? 'es' : ''} (${nSmall} at once) | ${rate.toFixed(0)} | ${latency.toFixed(2)} (median of 30) | ${(latency - inProcessSeq).toFixed(2)} ms${ok ? '' : ' — RESULTS DIFFER'} |`);
@@ -160,7 +168,9 @@ async function large(title, X, options, shardsPer) {
     const stop = await startWorkers(redisServer.port, n, Math.max(1, Math.floor(cores / n)));
     const before = await netBytes(redis);
     t = performance.now();
-    const got = await distributedFit(X, options, { connection, shards: shardsPer * n });
+    const client = createFitClient({ connection });
+    const got = await client.fit(X, options, { shards: shardsPer * n });
+    await client.close();
     const seconds = (performance.now() - t) / 1000;
     const moved = (await netBytes(redis)) - before;
     console.log(`| ${n} worker process${n > 1 ? 'es' : ''}, ${shardsPer * n} seed shards | ${seconds.toFixed(2)} | ${mb(moved)} MB | ${same(got, model) ? 'yes' : 'NO'} |`);
@@ -168,8 +178,16 @@ async function large(title, X, options, shardsPer) {
   }
 }
 
-await large(`${Number(args.large).toLocaleString('en-US')} 2-D points, every point a seed (bandwidth 0.3)`, bigBlobs(Number(args.large), 1), { bandwidth: 0.3 }, 2);
-await large(`${Number(args.huge).toLocaleString('en-US')} 2-D points, bin seeding (bandwidth 0.3)`, bigBlobs(Number(args.huge), 2), { bandwidth: 0.3, binSeeding: true }, 2);
+const [nLarge, nHuge] = [Number(args.large), Number(args.huge)];
+const places = (n) => Math.ceil(Math.sqrt(n / 3000)) ** 2;
+if (nLarge > 0) {
+  const title = `${nLarge.toLocaleString('en-US')} 2-D points (${places(nLarge)} places), every point a seed (bandwidth 0.6)`;
+  await large(title, mapPoints(nLarge, 1), { bandwidth: 0.6 }, 2);
+}
+if (nHuge > 0) {
+  const title = `${nHuge.toLocaleString('en-US')} 2-D points (${places(nHuge)} places), bin seeding (bandwidth 0.6)`;
+  await large(title, mapPoints(nHuge, 2), { bandwidth: 0.6, binSeeding: true }, 2);
+}
 
 redis.disconnect();
 redisServer.stop();

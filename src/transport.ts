@@ -66,11 +66,14 @@ export function climbsToBuffer(climbs: Climbs): Buffer {
   requireLittleEndian();
   const { positions, intensities, nIter, nFeatures, firstSeed } = climbs;
   const n = intensities.length;
+  // The climbs, not a buffer, are the bad input here: the fields mergeModes would report for them.
   if (positions.length !== n * nFeatures || nIter.length !== n) {
-    throw invalid(`climbs with ${n} intensities need ${n * nFeatures} positions and ${n} nIter. Got ${positions.length} and ${nIter.length} instead.`);
+    const message = `climbs with ${n} intensities need ${n * nFeatures} positions and ${n} nIter. Got ${positions.length} and ${nIter.length} instead.`;
+    throw withFields(new RangeError(message), { code: 'ERR_INVALID_SHAPE', parameter: 'climbs' });
   }
   if (!Number.isInteger(firstSeed) || firstSeed < 0 || firstSeed > U32_MAX) {
-    throw invalid(`climbs.firstSeed must be an integer in [0, 2^32 - 1]. Got ${describe(firstSeed)} instead.`);
+    const message = `climbs.firstSeed must be an integer in [0, 2^32 - 1]. Got ${describe(firstSeed)} instead.`;
+    throw withFields(new RangeError(message), { code: 'ERR_OUT_OF_RANGE', parameter: 'firstSeed' });
   }
   const buffer = header(KIND.climbs, n, nFeatures, firstSeed, positions.byteLength + 8 * n);
   buffer.set(bytesOf(positions), HEADER);

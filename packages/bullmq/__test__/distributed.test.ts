@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
 import { makeBlobs, MeanShift, type MeanShiftOptions } from 'fast-meanshift';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distributedFit, type MeanShiftWorker, startWorker } from '../src/index.js';
+import { Redis } from 'ioredis';
+import { createFitClient, distributedFit, type MeanShiftWorker, startWorker } from '../src/index.js';
 import { type RedisServer, startRedis } from './redis.js';
 
 let redis: RedisServer;
@@ -85,6 +86,31 @@ describe('distributedFit on BullMQ', () => {
     });
     await expect(distributedFit(X, { bandwidth: 1 }, { connection, shards: 0 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE', parameter: 'shards' });
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('one client runs many fits at once over the same connections, each with fit\'s bits', async () => {
+    const admin = new Redis(redis.connection);
+    const connections = async () => (await admin.client('LIST')).toString().trim().split('\n').length;
+    const client = createFitClient({ connection: redis.connection });
+    try {
+      const data = [0, 1, 2, 3, 4, 5].map((seed) => blobs(300 + 50 * seed, 2, 10 + seed));
+      const options = (i: number): MeanShiftOptions => ({ bandwidth: 0.8 + 0.1 * i, binSeeding: i % 2 === 1 });
+      await client.fit(data[0]!, options(0));
+      const before = await connections();
+      const keysBefore = (await admin.keys('fast-meanshift:*')).sort();
+      // 24 fits in flight, whole-fit jobs and flows mixed: no connection is opened per fit.
+      const got = await Promise.all(
+        Array.from({ length: 24 }, (_, i) => client.fit(data[i % 6]!, options(i % 6), { shards: i % 3 === 0 ? 2 : 1 })),
+      );
+      got.forEach((result, i) => expectFitsBits(data[i % 6]!, options(i % 6), result));
+      expect(await connections()).toBe(before);
+      // A fit's keys are deleted when it ends (earlier tests' abort marks expire on their own).
+      expect((await admin.keys('fast-meanshift:*')).sort()).toEqual(keysBefore);
+    } finally {
+      await client.close();
+      admin.disconnect();
+    }
+    await expect(client.fit(X, { bandwidth: 1 })).rejects.toThrow(/closed/);
   });
 
   it('an abort removes the flow\'s pending jobs', async () => {

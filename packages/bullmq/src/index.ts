@@ -1,10 +1,10 @@
 /**
  * fast-meanshift-bullmq: fast-meanshift fits spread over worker processes with BullMQ on Redis,
- * with `fit`'s bits. Workers: `startWorker({ connection })`; clients: `distributedFit(X, options,
- * { connection, shards })`.
+ * with `fit`'s bits. Workers: `startWorker({ connection })`; clients: `createFitClient({ connection })` and
+ * `client.fit(X, options, { shards })`, or `distributedFit(X, options, { connection, shards })` for one fit.
  */
 export { startWorker } from './worker.js';
 export type { StartWorkerOptions, MeanShiftWorker } from './worker.js';
-export { distributedFit } from './client.js';
-export type { DistributedFitOptions, DistributedFitResult } from './client.js';
+export { createFitClient, distributedFit, FitClient } from './client.js';
+export type { DistributedFitOptions, DistributedFitResult, FitClientOptions, FitSpread } from './client.js';
 export { DEFAULT_QUEUE, JOB } from './protocol.js';
