@@ -42,3 +42,15 @@ describe("the README's figures from BENCHMARKS.md", () => {
     );
   });
 });
+
+describe("BENCHMARKS.md's distributed figures", () => {
+  it('are the tables `npm run bench:distributed -- --write` saved in bench/results/distributed.md', () => {
+    const saved = readFileSync(join(root, 'bench/results/distributed.md'), 'utf8').split('\n');
+    const section = benchmarks.slice(benchmarks.indexOf('## Distributed fits'), benchmarks.indexOf('### On paper'));
+    const rows = section.split('\n').filter((line) => line.startsWith('|') && !line.startsWith('|---'));
+    expect(rows.length).toBeGreaterThanOrEqual(15);
+    for (const row of rows) expect(saved, row).toContain(row);
+    // Each table's title, as printed.
+    for (const title of section.matchAll(/^\*(.+)\*:$/gm)) expect(saved).toContain(`## ${title[1]}`);
+  });
+});

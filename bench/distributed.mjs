@@ -6,14 +6,17 @@
 //      seed, and 10^7 with bin seeding: time, bytes through Redis, and the result against fit's.
 //
 //   npm run build && npm run test:bullmq   (builds packages/bullmq)
-//   node bench/distributed.mjs [--small-fits 200] [--large 1000000] [--huge 10000000] [--workers 1,2,4]
+//   node bench/distributed.mjs [--small-fits 200] [--large 1000000] [--huge 10000000] [--workers 1,2,4] [--write]
+//
+// --write also saves the output to bench/results/distributed.md, whose tables BENCHMARKS.md quotes
+// (__test__/readme-figures.test.ts checks that they agree).
 //
 // Starts its own redis-server (a temporary directory, a free port) and worker processes
 // (packages/bullmq/dist/worker-main.js), stops them at the end. Prints a Markdown table.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +32,7 @@ const { values: args } = parseArgs({
     large: { type: 'string', default: '1000000' },
     huge: { type: 'string', default: '10000000' },
     workers: { type: 'string', default: '1,2,4' },
+    write: { type: 'boolean', default: false },
   },
 });
 const workerCounts = args.workers.split(',').map(Number);
@@ -110,11 +114,18 @@ function mapPoints(n, seed) {
   return { data, shape: [n, 2] };
 }
 
+/** Everything printed, for --write. */
+const printed = [];
+const log = (line = '') => {
+  printed.push(line);
+  console.log(line);
+};
+
 const redisServer = await startRedis();
 const connection = { host: '127.0.0.1', port: redisServer.port };
 const redis = new Redis(connection);
 const cores = cpus().length;
-console.log(`node ${process.version}, ${cores} cores, redis-server on port ${redisServer.port}\n`);
+log(`node ${process.version}, ${cores} cores, redis-server on port ${redisServer.port}\n`);
 
 // 1. Many small fits.
 const nSmall = Number(args['small-fits']);
@@ -127,10 +138,10 @@ const smallOptions = { bandwidth: 0.5 };
   t = performance.now();
   await Promise.all(Array.from({ length: nSmall }, (_, i) => meanShiftAsync(smallData[i % 20], { ...smallOptions, nJobs: 1 })));
   const inProcessRate = nSmall / ((performance.now() - t) / 1000);
-  console.log('## Many small fits (1,000 points, bandwidth 0.5)\n');
-  console.log('| where | fits/s | ms per fit (one at a time) | queue overhead per fit |');
-  console.log('|---|---|---|---|');
-  console.log(`| in-process (\`meanShiftAsync\`, nJobs 1, ${nSmall} at once) | ${inProcessRate.toFixed(0)} | ${inProcessSeq.toFixed(2)} | |`);
+  log('## Many small fits (1,000 points, bandwidth 0.5)\n');
+  log('| where | fits/s | ms per fit (one at a time) | queue overhead per fit |');
+  log('|---|---|---|---|');
+  log(`| in-process (\`meanShiftAsync\`, nJobs 1, ${nSmall} at once) | ${inProcessRate.toFixed(0)} | ${inProcessSeq.toFixed(2)} | |`);
   for (const n of workerCounts) {
     const stop = await startWorkers(redisServer.port, n, 1);
     // One client for all fits, as a server keeps one: its connections are opened once.
@@ -150,20 +161,20 @@ const smallOptions = { bandwidth: 0.5 };
     await client.close();
     const rate = nSmall / ((performance.now() - t) / 1000);
     const ok = results.every((r, i) => same(r, new MeanShift(smallOptions).fit(smallData[i % 20])));
-    console.log(`| queue, ${n} worker process${n > 1 ? 'es' : ''} (${nSmall} at once) | ${rate.toFixed(0)} | ${latency.toFixed(2)} (median of 30) | ${(latency - inProcessSeq).toFixed(2)} ms${ok ? '' : ' — RESULTS DIFFER'} |`);
+    log(`| queue, ${n} worker process${n > 1 ? 'es' : ''} (${nSmall} at once) | ${rate.toFixed(0)} | ${latency.toFixed(2)} (median of 30) | ${(latency - inProcessSeq).toFixed(2)} ms${ok ? '' : ' — RESULTS DIFFER'} |`);
     await stop();
   }
 }
 
 // 2. Large fits.
 async function large(title, X, options, shardsPer) {
-  console.log(`\n## ${title}\n`);
+  log(`\n## ${title}\n`);
   let t = performance.now();
   const model = new MeanShift(options).fit(X);
   const inProcess = (performance.now() - t) / 1000;
-  console.log('| where | seconds | bytes through Redis | same bits as fit |');
-  console.log('|---|---|---|---|');
-  console.log(`| in-process \`fit\` (all ${cores} cores) | ${inProcess.toFixed(2)} | | |`);
+  log('| where | seconds | bytes through Redis | same bits as fit |');
+  log('|---|---|---|---|');
+  log(`| in-process \`fit\` (all ${cores} cores) | ${inProcess.toFixed(2)} | | |`);
   for (const n of workerCounts) {
     const stop = await startWorkers(redisServer.port, n, Math.max(1, Math.floor(cores / n)));
     const before = await netBytes(redis);
@@ -173,7 +184,7 @@ async function large(title, X, options, shardsPer) {
     await client.close();
     const seconds = (performance.now() - t) / 1000;
     const moved = (await netBytes(redis)) - before;
-    console.log(`| ${n} worker process${n > 1 ? 'es' : ''}, ${shardsPer * n} seed shards | ${seconds.toFixed(2)} | ${mb(moved)} MB | ${same(got, model) ? 'yes' : 'NO'} |`);
+    log(`| ${n} worker process${n > 1 ? 'es' : ''}, ${shardsPer * n} seed shards | ${seconds.toFixed(2)} | ${mb(moved)} MB | ${same(got, model) ? 'yes' : 'NO'} |`);
     await stop();
   }
 }
@@ -191,3 +202,5 @@ if (nHuge > 0) {
 
 redis.disconnect();
 redisServer.stop();
+log(`\n(load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(', ')})`);
+if (args.write) writeFileSync(join(root, 'bench/results/distributed.md'), `${printed.join('\n')}\n`);
