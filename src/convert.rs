@@ -3,10 +3,10 @@
 //! it (`meanshift::params`). Conversions fail with core errors; the exports map them
 //! to JavaScript errors (`js_error`).
 
+use crate::js_error::JsTerms;
 use meanshift::params::{
     assign_labels, climb_seeds, estimate_bandwidth, get_bin_seeds, make_blobs, mean_shift,
 };
-use crate::js_error::JsTerms;
 use meanshift::{
     AttractorModel, BandwidthOptions, BlobsOptions, Centers, ClimbOptions, ClimbShard,
     ClusterAssignment, Elements, FitSeeds, LabelOptions, Matrix, MeanShiftError, MeanShiftFit,

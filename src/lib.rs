@@ -14,9 +14,9 @@ mod convert;
 mod js_error;
 
 use convert::{
-    bandwidth_settings, bin_seeds_options, elements, matrix, Data, FitSettings, NativeBinSeeds,
-    NativeBlobs, NativeBlobsOptions, NativeClimbOptions, NativeClimbs, NativeFit, NativeFitOptions,
-    NativeAttractorOptions, NativeLabelOptions, NativeModes, NativeSeeds,
+    bandwidth_settings, bin_seeds_options, elements, matrix, Data, FitSettings,
+    NativeAttractorOptions, NativeBinSeeds, NativeBlobs, NativeBlobsOptions, NativeClimbOptions,
+    NativeClimbs, NativeFit, NativeFitOptions, NativeLabelOptions, NativeModes, NativeSeeds,
 };
 use meanshift::{params::mean_shift, SeedPrecision, Unobserved};
 use napi::bindgen_prelude::*;

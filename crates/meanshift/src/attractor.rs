@@ -40,7 +40,10 @@ struct Bits<'a>(&'a [f64]);
 
 impl PartialEq for Bits<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.0.iter().zip(other.0).all(|(a, b)| a.to_bits() == b.to_bits())
+        self.0
+            .iter()
+            .zip(other.0)
+            .all(|(a, b)| a.to_bits() == b.to_bits())
     }
 }
 

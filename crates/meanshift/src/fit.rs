@@ -61,7 +61,7 @@ impl ClusterAssignment {
     }
 
     /// The value `value` spells in the caller's `terms`, by the rule.
-    pub fn parse(value: &str, terms: &dyn crate::Terms) -> Result<Self> {
+    pub fn parse(value: &str, terms: &dyn crate::rule::Terms) -> Result<Self> {
         let name = rules::CLUSTER_ASSIGNMENT.one_of(value, terms)?;
         Self::from_name(name).ok_or_else(|| rules::CLUSTER_ASSIGNMENT.broken_by(value.into()))
     }
@@ -166,7 +166,9 @@ fn fit_on_current_pool(
     // The samples' own climbs (if any) come after the seeds', on the structure
     // for the seeds alone: the seeds climb to the same bits either way.
     let starts = match &samples {
-        Some(samples) if !samples.extra.is_empty() => Cow::Owned([&seeds[..], &samples.extra].concat()),
+        Some(samples) if !samples.extra.is_empty() => {
+            Cow::Owned([&seeds[..], &samples.extra].concat())
+        }
         _ => Cow::Borrowed(&seeds[..]),
     };
     let climbs = climb_all(
@@ -178,7 +180,11 @@ fn fit_on_current_pool(
         options.max_iter,
         observer,
     )?;
-    let n_iter = climbs.completed[..n_seeds].iter().copied().max().unwrap_or(0);
+    let n_iter = climbs.completed[..n_seeds]
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(0);
     let ends = (0..n_seeds).map(|seed| (climbs.position(seed), climbs.intensities[seed]));
     let cluster_centers = merge_ends(dim, bandwidth, ends)?;
     let labels = match samples {

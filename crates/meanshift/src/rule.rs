@@ -113,8 +113,10 @@ impl Rule {
             Constraint::NonZeroInteger => "a non-zero int".into(),
             Constraint::Described(words) => words.into(),
             Constraint::OneOf(values) => {
-                let quoted: Vec<String> =
-                    values.iter().map(|v| format!("'{}'", terms.name(v))).collect();
+                let quoted: Vec<String> = values
+                    .iter()
+                    .map(|v| format!("'{}'", terms.name(v)))
+                    .collect();
                 format!("a str among {{{}}}", quoted.join(", "))
             }
         };
