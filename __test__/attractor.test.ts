@@ -43,7 +43,8 @@ function firstCentreWithin(end: ArrayLike<number>, found: boolean, centres: numb
 function checkLaw(X: number[][], options: MeanShiftOptions): MeanShift {
   const model = new MeanShift({ ...options, clusterAssignment: 'attractor' }).fit(X);
   const { seeds, bandwidth } = seedsFor(X, options);
-  const nSeeds = seeds.length;
+  const nSeeds = seeds.shape[0];
+  let checked = 0;
   const clusterAll = options.clusterAll ?? true;
   // The samples climb on the fit's structure: in runs of at most the fit's seeds, told its total.
   for (let first = 0; first < X.length; first += nSeeds) {
@@ -53,8 +54,10 @@ function checkLaw(X: number[][], options: MeanShiftOptions): MeanShift {
       const end = climbs.positions.subarray(r * 2, r * 2 + 2);
       const expected = firstCentreWithin(end, climbs.intensities[r]! > 0, model.clusterCenters, bandwidth, clusterAll);
       expect(model.labels[first + r], `sample ${first + r}`).toBe(expected);
+      checked++;
     });
   }
+  expect(checked).toBe(X.length);
   return model;
 }
 
