@@ -848,5 +848,6 @@ module.exports.getBinSeeds = nativeBinding.getBinSeeds
 module.exports.makeBlobs = nativeBinding.makeBlobs
 module.exports.mergeModes = nativeBinding.mergeModes
 module.exports.predict = nativeBinding.predict
+module.exports.predictAttractors = nativeBinding.predictAttractors
 module.exports.seedsFor = nativeBinding.seedsFor
 module.exports.throwParameterTypeError = nativeBinding.throwParameterTypeError

@@ -52,6 +52,18 @@ export declare function makeBlobs(options: NativeBlobsOptions): NativeBlobs
 /** The centres from the climbs of all a fit's seeds, in any number of runs, in any order. */
 export declare function mergeModes(climbs: Array<NativeClimbs>, bandwidth: number): NativeModes
 
+/**
+ * What an attractor prediction needs of the fitted model besides the
+ * training data and the centres (both passed as arrays).
+ */
+export interface NativeAttractorOptions {
+  bandwidth: number
+  maxIter: number
+  clusterAll: boolean
+  nSeeds: number
+  nJobs?: number
+}
+
 export interface NativeBinSeeds {
   seeds: Float64Array
   nSeeds: number
@@ -105,6 +117,8 @@ export interface NativeFit {
   labels: Int32Array
   nIter: number
   bandwidth: number
+  /** How many seeds climbed (attractor predictions climb on the same structure). */
+  nSeeds: number
   warnings: Array<string>
 }
 
@@ -119,6 +133,8 @@ export interface NativeFitOptions {
   clusterAll: boolean
   maxIter: number
   nJobs?: number
+  /** `'nearestCentroid'` (when absent) or `'attractor'`. */
+  clusterAssignment?: string
 }
 
 /** `assignLabels`' options. */
@@ -145,7 +161,17 @@ export interface NativeSeeds {
   warnings: Array<string>
 }
 
-export declare function predict(data: Data, nRows: number, nCols: number, centers: Float64Array, nFeatures: number, nJobs?: number | undefined | null): Int32Array
+/**
+ * `predict` by nearest centre. `clusterAssignment` is checked by the core's rule here; the
+ * TypeScript layer sends `'attractor'` to [`predict_attractors`] with the training data.
+ */
+export declare function predict(data: Data, nRows: number, nCols: number, centers: Float64Array, nFeatures: number, nJobs?: number | undefined | null, clusterAssignment?: string | undefined | null): Int32Array
+
+/**
+ * `predict` with `clusterAssignment: 'attractor'`: every row climbs over the training
+ * data `training` (`n_cols` features a row) and takes its climb's attractor's label.
+ */
+export declare function predictAttractors(data: Data, nRows: number, nCols: number, training: Data, trainingRows: number, trainingCols: number, centers: Float64Array, options: NativeAttractorOptions): Int32Array
 
 /** The seeds `fit` would climb, and its bandwidth (estimated when not given). */
 export declare function seedsFor(data: Data, nRows: number, nCols: number, options: NativeFitOptions): NativeSeeds

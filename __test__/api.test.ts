@@ -62,6 +62,7 @@ describe('MeanShift object', () => {
       clusterAll: true,
       maxIter: 300,
       nJobs: null,
+      clusterAssignment: 'nearestCentroid',
     });
     expect(ms.setParams({ clusterAll: false, maxIter: 10 })).toBe(ms);
     expect(ms.getParams()).toMatchObject({ bandwidth: 2, clusterAll: false, maxIter: 10 });

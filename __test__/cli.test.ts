@@ -89,6 +89,19 @@ describe('cluster: each input format gives the library’s labels', () => {
     const orphans = Array.from(lib.labels).filter((l) => l === -1).length;
     if (orphans > 0) expect(r.stdout).toContain(`orphans (label -1) = ${orphans}`);
   });
+
+  it('passes --cluster-assignment through', () => {
+    for (const [flag, clusterAssignment] of [['attractor', 'attractor'], ['nearest-centroid', 'nearestCentroid']] as const) {
+      const lib = new MeanShift({ bandwidth: 0.5, clusterAssignment }).fit(X);
+      const r = run(['cluster', 'blobs.csv', '--bandwidth', '0.5', '--cluster-assignment', flag, '--labels', `assign-${flag}.csv`], tmp);
+      expect(r.code, r.stderr).toBe(0);
+      const labels = readFileSync(at(`assign-${flag}.csv`), 'utf8').trim().split('\n');
+      expect(labels.slice(1).map(Number)).toEqual(Array.from(lib.labels));
+    }
+    const bad = run(['cluster', 'blobs.csv', '--cluster-assignment', 'nearest'], tmp);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('Allowed choices are nearest-centroid, attractor.');
+  });
 });
 
 describe('cluster: outputs', () => {
@@ -172,7 +185,7 @@ describe('help, version', () => {
     expect(top.stdout).toMatch(/demo/);
     expect(top.stdout).toMatch(/cluster/);
     const cluster = run(['cluster', '--help'], tmp);
-    for (const option of ['--bandwidth', '--quantile', '--n-samples', '--bin-seeding', '--min-bin-freq', '--no-cluster-all', '--max-iter', '--jobs', '--labels', '--centers', '--plot', '--dims', '--quiet']) {
+    for (const option of ['--bandwidth', '--quantile', '--n-samples', '--bin-seeding', '--min-bin-freq', '--no-cluster-all', '--cluster-assignment', '--max-iter', '--jobs', '--labels', '--centers', '--plot', '--dims', '--quiet']) {
       expect(cluster.stdout).toContain(option);
     }
     expect(run(['demo', '--help'], tmp).stdout).toContain('--samples');

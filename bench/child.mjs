@@ -4,7 +4,7 @@
 //   node bench/child.mjs '<job JSON>'
 //
 // job: { impl: 'fast-all' | 'fast-1t' | 'js-brute' | 'js-kdbush', data, n, d, bandwidth (null:
-// estimate inside the fit), binSeeding, reps, budgetSec, labelsOut?, float32? }. Runs one untimed warm-up
+// estimate inside the fit), binSeeding, clusterAssignment?, reps, budgetSec, labelsOut?, float32? }. Runs one untimed warm-up
 // fit on the first 2,000 rows, then timed fits until `reps` runs or `budgetSec` seconds of fitting
 // (short fits go on up to SHORT_REPS runs within SHORT_BUDGET_SEC: the median of five 20 ms fits
 // swings with this machine's noise), and prints one JSON line: times (s), median, nClusters, nIter, bandwidthUsed, centres (when few),
@@ -26,8 +26,9 @@ async function implementation() {
   if (impl === 'fast-all' || impl === 'fast-1t') {
     const { MeanShift } = await import('../dist/index.js');
     const nJobs = impl === 'fast-1t' ? 1 : null;
+    const clusterAssignment = job.clusterAssignment ?? 'nearestCentroid';
     return (x, rows) => {
-      const ms = new MeanShift({ ...options, nJobs }).fit({ data: x, shape: [rows, d] });
+      const ms = new MeanShift({ ...options, nJobs, clusterAssignment }).fit({ data: x, shape: [rows, d] });
       const centers = ms.clusterCenters;
       return { nClusters: centers.length, nIter: ms.nIter, labels: ms.labels, bandwidth: ms.bandwidthUsed, centers };
     };

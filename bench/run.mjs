@@ -36,7 +36,7 @@ const SCALING_CAPS = { 'js-brute': 1e6, 'js-kdbush': 1e6, sklearn: 1e6 };
  * @typedef {{ kind: 'blobs', n: number, options?: object } | { kind: 'china' } | { kind: 'digits' }} DataSpec
  * @typedef {{ id: string, title: string, data: DataSpec, rule: { quantile: number, nSamples: number, randomState: number } | null,
  *   binSeeding: boolean, targets?: { sklearn?: number, 'js-brute'?: number, threads?: number, fitSec?: number, rss?: boolean },
- *   caps?: Record<string, number>, scaling?: boolean }} Workload
+ *   caps?: Record<string, number>, scaling?: boolean, clusterAssignment?: 'attractor', impls?: string[] }} Workload
  */
 
 /** W6 and W7: embedding-like data, make_blobs cast to float32 (the cast is applied to every implementation's input). */
@@ -59,6 +59,8 @@ export function fullWorkloads() {
   }));
   return [
     { id: 'W1', title: 'the tutorial: 10k 2-D blobs, every point a seed', data: { kind: 'blobs', n: 1e4 }, rule: W1_RULE, binSeeding: false, targets: { sklearn: 500, 'js-brute': 100, threads: 1.7 } },
+    // fast-meanshift alone: the baselines have no attractor labels.
+    { id: 'W1-attractor', title: "W1 with clusterAssignment 'attractor'", data: { kind: 'blobs', n: 1e4 }, rule: W1_RULE, binSeeding: false, clusterAssignment: 'attractor', impls: ['fast-all', 'fast-1t'] },
     { id: 'W2', title: '1M 2-D blobs, bin seeding', data: { kind: 'blobs', n: 1e6 }, rule: W1_RULE, binSeeding: true, targets: { sklearn: 50 } },
     { id: 'W3', title: 'china.jpg pixels (RGB 0–255), bin seeding', data: { kind: 'china' }, rule: { quantile: 0.1, nSamples: 1000, randomState: 0 }, binSeeding: true, targets: { sklearn: 50 } },
     { id: 'W4', title: 'digits, 64-D, every point a seed', data: { kind: 'digits' }, rule: W1_RULE, binSeeding: false, targets: { sklearn: 50 } },
@@ -208,6 +210,10 @@ async function runWorkload(w, ctx) {
       record.results[impl] = { skipped: `not run above N = ${cap.toExponential(0).replace('e+', 'e')} (would take minutes)` };
       continue;
     }
+    if (w.impls && !w.impls.includes(impl)) {
+      record.results[impl] = { skipped: `runs ${w.impls.join(', ')} only` };
+      continue;
+    }
     if (impl === 'js-kdbush' && d !== 2) {
       record.results[impl] = { skipped: 'kdbush indexes 2-D points only' };
       continue;
@@ -216,7 +222,7 @@ async function runWorkload(w, ctx) {
       record.results[impl] = { skipped: 'no Python with scikit-learn' };
       continue;
     }
-    const key = JSON.stringify([impl, path, bandwidth, w.binSeeding, ctx.reps, ctx.budgetSec]);
+    const key = JSON.stringify([impl, path, bandwidth, w.binSeeding, w.clusterAssignment, ctx.reps, ctx.budgetSec]);
     const labelsOut = withLabels ? join(CACHE, `labels-${w.id}-${impl}.bin`) : undefined;
     let result;
     if (ctx.memo.has(key)) {
@@ -254,7 +260,7 @@ async function runWorkload(w, ctx) {
             blobsEqual: r.blobs_equal,
           };
         } else {
-          const job = { impl, data: path, n, d, bandwidth, binSeeding: w.binSeeding, reps: ctx.reps, budgetSec: ctx.budgetSec, labelsOut, float32: float32Input(w) };
+          const job = { impl, data: path, n, d, bandwidth, binSeeding: w.binSeeding, clusterAssignment: w.clusterAssignment, reps: ctx.reps, budgetSec: ctx.budgetSec, labelsOut, float32: float32Input(w) };
           result = lastJsonLine(await run(process.execPath, [join(BENCH, 'child.mjs'), JSON.stringify(job)]));
           delete result.impl;
         }

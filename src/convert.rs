@@ -3,12 +3,14 @@
 //! it (`meanshift::params`). Conversions fail with core errors; the exports map them
 //! to JavaScript errors (`js_error`).
 
+use crate::js_error::JsTerms;
 use meanshift::params::{
     assign_labels, climb_seeds, estimate_bandwidth, get_bin_seeds, make_blobs, mean_shift,
 };
 use meanshift::{
-    BandwidthOptions, BlobsOptions, Centers, ClimbOptions, ClimbShard, Elements, FitSeeds,
-    LabelOptions, Matrix, MeanShiftError, MeanShiftFit, MeanShiftOptions, Modes, Result,
+    AttractorModel, BandwidthOptions, BlobsOptions, Centers, ClimbOptions, ClimbShard,
+    ClusterAssignment, Elements, FitSeeds, LabelOptions, Matrix, MeanShiftError, MeanShiftFit,
+    MeanShiftOptions, Modes, Result,
 };
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -48,6 +50,8 @@ pub struct NativeFitOptions {
     pub cluster_all: bool,
     pub max_iter: f64,
     pub n_jobs: Option<f64>,
+    /// `'nearestCentroid'` (when absent) or `'attractor'`.
+    pub cluster_assignment: Option<String>,
 }
 
 /// A fitted model: centres row-major.
@@ -59,6 +63,8 @@ pub struct NativeFit {
     pub labels: Int32Array,
     pub n_iter: u32,
     pub bandwidth: f64,
+    /// How many seeds climbed (attractor predictions climb on the same structure).
+    pub n_seeds: f64,
     pub warnings: Vec<String>,
 }
 
@@ -69,6 +75,7 @@ impl From<MeanShiftFit> for NativeFit {
             n_features: model.n_features as u32,
             n_iter: model.n_iter as u32,
             bandwidth: model.bandwidth,
+            n_seeds: model.n_seeds as f64,
             cluster_centers: model.cluster_centers.into(),
             labels: model.labels.into(),
             warnings: model.warnings,
@@ -85,6 +92,7 @@ pub(crate) struct FitSettings {
     cluster_all: bool,
     max_iter: usize,
     pub n_jobs: Option<i64>,
+    cluster_assignment: ClusterAssignment,
 }
 
 impl FitSettings {
@@ -100,6 +108,7 @@ impl FitSettings {
             cluster_all: options.cluster_all,
             max_iter: mean_shift::MAX_ITER.count(options.max_iter)?,
             n_jobs: n_jobs(&mean_shift::N_JOBS, options.n_jobs)?,
+            cluster_assignment: cluster_assignment(options.cluster_assignment.as_deref())?,
         })
     }
 
@@ -125,6 +134,39 @@ impl FitSettings {
             cluster_all: self.cluster_all,
             max_iter: self.max_iter,
             n_jobs: self.n_jobs,
+            cluster_assignment: self.cluster_assignment,
+        })
+    }
+}
+
+/// `clusterAssignment`, spelled as JavaScript spells it, by the core's rule.
+pub(crate) fn cluster_assignment(value: Option<&str>) -> Result<ClusterAssignment> {
+    value.map_or(Ok(ClusterAssignment::default()), |v| {
+        ClusterAssignment::parse(v, &JsTerms)
+    })
+}
+
+/// What an attractor prediction needs of the fitted model besides the
+/// training data and the centres (both passed as arrays).
+#[napi(object)]
+pub struct NativeAttractorOptions {
+    pub bandwidth: f64,
+    pub max_iter: f64,
+    pub cluster_all: bool,
+    pub n_seeds: f64,
+    pub n_jobs: Option<f64>,
+}
+
+impl NativeAttractorOptions {
+    /// The core's model over `x` (the training data) and `centers`, checked.
+    pub fn model<'a>(&self, x: Matrix<'a>, centers: &'a [f64]) -> Result<AttractorModel<'a>> {
+        Ok(AttractorModel {
+            x,
+            cluster_centers: centers,
+            bandwidth: self.bandwidth,
+            max_iter: mean_shift::MAX_ITER.count(self.max_iter)?,
+            cluster_all: self.cluster_all,
+            n_seeds: Matrix::dimension("seeds", 0, self.n_seeds)?,
         })
     }
 }

@@ -49,9 +49,10 @@ export function withFields<E extends Error>(error: E, fields: ErrorFields): E & 
 export class NotFittedError extends Error {
   readonly code = 'ERR_NOT_FITTED';
 
-  constructor(estimator = 'MeanShift') {
+  constructor(estimator = 'MeanShift', message?: string) {
     super(
-      `This ${estimator} instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.`,
+      message ??
+        `This ${estimator} instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.`,
     );
     this.name = 'NotFittedError';
   }

@@ -14,9 +14,9 @@ mod convert;
 mod js_error;
 
 use convert::{
-    bandwidth_settings, bin_seeds_options, elements, matrix, Data, FitSettings, NativeBinSeeds,
-    NativeBlobs, NativeBlobsOptions, NativeClimbOptions, NativeClimbs, NativeFit, NativeFitOptions,
-    NativeLabelOptions, NativeModes, NativeSeeds,
+    bandwidth_settings, bin_seeds_options, elements, matrix, Data, FitSettings,
+    NativeAttractorOptions, NativeBinSeeds, NativeBlobs, NativeBlobsOptions, NativeClimbOptions,
+    NativeClimbs, NativeFit, NativeFitOptions, NativeLabelOptions, NativeModes, NativeSeeds,
 };
 use meanshift::{params::mean_shift, SeedPrecision, Unobserved};
 use napi::bindgen_prelude::*;
@@ -47,7 +47,10 @@ pub fn fit(
     })
 }
 
+/// `predict` by nearest centre. `clusterAssignment` is checked by the core's rule here; the
+/// TypeScript layer sends `'attractor'` to [`predict_attractors`] with the training data.
 #[napi(catch_unwind)]
+#[allow(clippy::too_many_arguments)]
 pub fn predict(
     env: &Env,
     data: Data,
@@ -56,11 +59,41 @@ pub fn predict(
     centers: Float64Array,
     n_features: u32,
     n_jobs: Option<f64>,
+    cluster_assignment: Option<String>,
 ) -> Result<Int32Array> {
     with_errors(env, "MeanShift", || {
+        let assignment = convert::cluster_assignment(cluster_assignment.as_deref())?;
+        if assignment != meanshift::ClusterAssignment::NearestCentroid {
+            return Err(mean_shift::CLUSTER_ASSIGNMENT
+                .broken_by("'attractor' without the training data".into()));
+        }
         let x = matrix("X", elements(&data), n_rows, n_cols)?;
         let n_jobs = convert::n_jobs(&mean_shift::N_JOBS, n_jobs)?;
         Ok(meanshift::predict(&x, &centers, n_features as usize, n_jobs)?.into())
+    })
+}
+
+/// `predict` with `clusterAssignment: 'attractor'`: every row climbs over the training
+/// data `training` (`n_cols` features a row) and takes its climb's attractor's label.
+#[napi(catch_unwind)]
+#[allow(clippy::too_many_arguments)]
+pub fn predict_attractors(
+    env: &Env,
+    data: Data,
+    n_rows: f64,
+    n_cols: f64,
+    training: Data,
+    training_rows: f64,
+    training_cols: f64,
+    centers: Float64Array,
+    options: NativeAttractorOptions,
+) -> Result<Int32Array> {
+    with_errors(env, "MeanShift", || {
+        let x = matrix("X", elements(&data), n_rows, n_cols)?;
+        let training = matrix("X", elements(&training), training_rows, training_cols)?;
+        let n_jobs = convert::n_jobs(&mean_shift::N_JOBS, options.n_jobs)?;
+        let model = options.model(training, &centers)?;
+        Ok(meanshift::predict_attractors(&x, &model, n_jobs)?.into())
     })
 }
 

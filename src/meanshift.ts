@@ -3,6 +3,8 @@ import { type FlatMatrix, type Matrix, toFlat, toRows } from './matrix.js';
 import { addon, type NativeFit, type NativeFitOptions } from './binding.js';
 import {
   checkNumber,
+  checkString,
+  type ClusterAssignment,
   MEAN_SHIFT_DEFAULTS,
   type MeanShiftOptions,
   type ResolvedMeanShiftOptions,
@@ -14,6 +16,7 @@ import { type AsyncOptions, checkAsyncOptions, runTask } from './async.js';
 
 const OPTION_NAMES = Object.keys(MEAN_SHIFT_DEFAULTS);
 const ASYNC_OPTION_NAMES = ['signal', 'onProgress'];
+const PREDICT_OPTION_NAMES = ['clusterAssignment'];
 const JSON_FORMAT = 'fast-meanshift/MeanShift';
 
 /** What `meanShift` returns. */
@@ -34,7 +37,26 @@ export interface MeanShiftJSON {
     nIter: number;
     nFeaturesIn: number;
     bandwidth: number;
+    /** A model fitted with `clusterAssignment: 'attractor'`: what `predict` climbs over. */
+    attractor?: { X: number[][]; nSeeds: number; maxIter: number; clusterAll: boolean };
   } | null;
+}
+
+/** `predict`'s options. */
+export interface PredictOptions {
+  /** Default: the `clusterAssignment` the model was fitted with. */
+  clusterAssignment?: ClusterAssignment;
+}
+
+/**
+ * What an attractor `predict` climbs over: the training data (a copy) and the fit's settings.
+ * Kept only by a model fitted with `clusterAssignment: 'attractor'`.
+ */
+interface AttractorBasis {
+  x: FlatMatrix;
+  nSeeds: number;
+  maxIter: number;
+  clusterAll: boolean;
 }
 
 interface Fitted {
@@ -44,6 +66,8 @@ interface Fitted {
   labels: Int32Array;
   nIter: number;
   bandwidth: number;
+  clusterAssignment: ClusterAssignment;
+  attractor: AttractorBasis | null;
 }
 
 /** Emits the warnings scikit-learn would (e.g. bin seeding fell back to the data). */
@@ -63,12 +87,22 @@ export function nativeFitOptions(o: ResolvedMeanShiftOptions): NativeFitOptions 
     clusterAll: o.clusterAll,
     maxIter: o.maxIter,
     nJobs: o.nJobs ?? undefined,
+    clusterAssignment: o.clusterAssignment,
   };
 }
 
-/** The fitted state of a native result, its warnings emitted. */
-function fittedFrom(result: NativeFit): Fitted {
+/**
+ * The training data an attractor model keeps: `x` itself when `toFlat` built it from rows (no
+ * one else holds it), else a copy (the caller may change its typed array after `fit`).
+ */
+function keptCopy(X: Matrix, x: FlatMatrix): FlatMatrix {
+  return Array.isArray(X) ? x : { ...x, data: x.data.slice() };
+}
+
+/** The fitted state of a native result, its warnings emitted; `x` is kept for attractor models. */
+function fittedFrom(result: NativeFit, o: ResolvedMeanShiftOptions, x: FlatMatrix): Fitted {
   emitWarnings(result.warnings);
+  const attractor = o.clusterAssignment === 'attractor';
   return {
     centers: result.clusterCenters,
     nClusters: result.nClusters,
@@ -76,6 +110,8 @@ function fittedFrom(result: NativeFit): Fitted {
     labels: result.labels,
     nIter: result.nIter,
     bandwidth: result.bandwidth,
+    clusterAssignment: o.clusterAssignment,
+    attractor: attractor ? { x, nSeeds: result.nSeeds, maxIter: o.maxIter, clusterAll: o.clusterAll } : null,
   };
 }
 
@@ -101,7 +137,8 @@ export class MeanShift {
     const resolved = resolveMeanShiftOptions(this.#options);
     const x = toFlat(X);
     const options = nativeFitOptions(resolved);
-    this.#fitted = fittedFrom(addon.fit(x.data, x.nRows, x.nCols, options));
+    const result = addon.fit(x.data, x.nRows, x.nCols, options);
+    this.#fitted = fittedFrom(result, resolved, resolved.clusterAssignment === 'attractor' ? keptCopy(X, x) : x);
     return this;
   }
 
@@ -119,18 +156,48 @@ export class MeanShift {
     const resolved = resolveMeanShiftOptions(this.#options);
     const x = toFlat(X);
     const fitOptions = nativeFitOptions(resolved);
+    // Copied now: the caller may change X while the fit runs.
+    const kept = resolved.clusterAssignment === 'attractor' ? keptCopy(X, x) : x;
     const result = await runTask((control) => addon.fitAsync(x.data, x.nRows, x.nCols, fitOptions, control), checked);
-    this.#fitted = fittedFrom(result);
+    this.#fitted = fittedFrom(result, resolved, kept);
     return this;
   }
 
-  /** The nearest cluster centre of each row (lowest index on ties); never `-1`. */
-  predict(X: Matrix): Int32Array {
+  /**
+   * The cluster of each row. `'nearestCentroid'`: the nearest centre (lowest index on ties), never
+   * `-1`. `'attractor'` (a model fitted with it): each row climbs over the training data as `fit`'s
+   * seeds did and takes the first centre within the bandwidth of its climb's end, so a training
+   * row gets its `fit` label; with the fit's `clusterAll: false`, `-1` when the climb found no
+   * training point or ended beyond the bandwidth of every centre.
+   */
+  predict(X: Matrix, options: PredictOptions = {}): Int32Array {
+    rejectUnknown(options, PREDICT_OPTION_NAMES, 'MeanShift.predict');
     const fitted = this.#requireFitted();
+    const given = options.clusterAssignment;
+    const assignment = checkString('clusterAssignment', 'MeanShift', given === undefined ? fitted.clusterAssignment : given);
     const x = toFlat(X);
     // setParams checks values at the next fit; predict reads nJobs now, so it checks it now.
     const nJobs = checkNumber('nJobs', 'MeanShift', this.#options.nJobs ?? null, true) ?? undefined;
-    return addon.predict(x.data, x.nRows, x.nCols, fitted.centers, fitted.nFeatures, nJobs);
+    if (assignment !== 'attractor') {
+      // The core checks the value ('nearestCentroid' or an error).
+      return addon.predict(x.data, x.nRows, x.nCols, fitted.centers, fitted.nFeatures, nJobs, assignment);
+    }
+    const basis = fitted.attractor;
+    if (basis === null) {
+      throw new NotFittedError(
+        'MeanShift',
+        "This MeanShift instance was fitted with clusterAssignment 'nearestCentroid', which keeps no training data. " +
+          "Fit it with clusterAssignment: 'attractor' to predict attractors.",
+      );
+    }
+    const { x: training, nSeeds, maxIter, clusterAll } = basis;
+    return addon.predictAttractors(x.data, x.nRows, x.nCols, training.data, training.nRows, training.nCols, fitted.centers, {
+      bandwidth: fitted.bandwidth,
+      maxIter,
+      clusterAll,
+      nSeeds,
+      nJobs,
+    });
   }
 
   /** `fit(X).labels`: may hold `-1` when `clusterAll` is false. */
@@ -196,6 +263,14 @@ export class MeanShift {
         nIter: fitted.nIter,
         nFeaturesIn: fitted.nFeatures,
         bandwidth: fitted.bandwidth,
+        ...(fitted.attractor && {
+          attractor: {
+            X: toRows(fitted.attractor.x.data, fitted.attractor.x.nCols),
+            nSeeds: fitted.attractor.nSeeds,
+            maxIter: fitted.attractor.maxIter,
+            clusterAll: fitted.attractor.clusterAll,
+          },
+        }),
       },
     };
   }
@@ -239,6 +314,17 @@ function restoreFitted(fitted: NonNullable<MeanShiftJSON['fitted']>): Fitted {
   if (!Array.isArray(labels) || !labels.every((l) => Number.isInteger(l) && l >= -1 && l < centers.nRows)) {
     bad('labels');
   }
+  let attractor: AttractorBasis | null = null;
+  if (fitted.attractor !== undefined) {
+    const { X, nSeeds, maxIter, clusterAll } = fitted.attractor ?? ({} as Partial<AttractorBasis & { X: unknown }>);
+    if (!Array.isArray(X) || X.length === 0) bad('attractor.X');
+    const x = toFlat(X, 'fitted.attractor.X');
+    if (x.nCols !== nFeaturesIn || !x.data.every(Number.isFinite)) bad('attractor.X');
+    if (!Number.isInteger(nSeeds) || nSeeds < 1) bad('attractor.nSeeds');
+    if (!Number.isInteger(maxIter) || maxIter < 0) bad('attractor.maxIter');
+    if (typeof clusterAll !== 'boolean') bad('attractor.clusterAll');
+    attractor = { x, nSeeds, maxIter, clusterAll };
+  }
   return {
     centers: Float64Array.from(centers.data),
     nClusters: centers.nRows,
@@ -246,6 +332,9 @@ function restoreFitted(fitted: NonNullable<MeanShiftJSON['fitted']>): Fitted {
     labels: Int32Array.from(labels),
     nIter,
     bandwidth,
+    // Only a model fitted with 'attractor' keeps what an attractor prediction climbs over.
+    clusterAssignment: attractor === null ? 'nearestCentroid' : 'attractor',
+    attractor,
   };
 }
 

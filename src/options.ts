@@ -17,7 +17,16 @@ export interface MeanShiftOptions {
   maxIter?: number;
   /** Threads: `null` or `-1` all cores, `k > 0` exactly k, `k < -1` all but `-k - 1`. */
   nJobs?: number | null;
+  /**
+   * How samples get their label. `'nearestCentroid'` (scikit-learn's): the nearest centre.
+   * `'attractor'`: the centre of the mode the sample's own climb reaches (the first centre within
+   * `bandwidth` of the climb's end); the model then keeps a copy of `X` for `predict`.
+   */
+  clusterAssignment?: ClusterAssignment;
 }
+
+/** The values of `clusterAssignment`. */
+export type ClusterAssignment = 'nearestCentroid' | 'attractor';
 
 /** Every option with its default. */
 export const MEAN_SHIFT_DEFAULTS = {
@@ -28,6 +37,7 @@ export const MEAN_SHIFT_DEFAULTS = {
   clusterAll: true,
   maxIter: 300,
   nJobs: null,
+  clusterAssignment: 'nearestCentroid',
 } as const satisfies Required<MeanShiftOptions>;
 
 export type ResolvedMeanShiftOptions = {
@@ -59,6 +69,12 @@ export function checkNumber(name: string, owner: string, value: unknown, nullabl
   throwTypeError(owner, name, value);
 }
 
+/** A string, else the parameter's TypeError (which values are allowed is the core's rule). */
+export function checkString(name: string, owner: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  throwTypeError(owner, name, value);
+}
+
 export function checkBoolean(name: string, owner: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {
     throw typeError(`The '${name}' parameter of ${owner} must be a boolean. Got ${describe(value)} instead.`, { parameter: name });
@@ -75,6 +91,7 @@ export function resolveMeanShiftOptions(options: MeanShiftOptions, owner = 'Mean
   checkBoolean('clusterAll', owner, o.clusterAll);
   checkNumber('maxIter', owner, o.maxIter);
   checkNumber('nJobs', owner, o.nJobs, true);
+  checkString('clusterAssignment', owner, o.clusterAssignment);
   return o;
 }
 

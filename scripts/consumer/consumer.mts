@@ -26,6 +26,7 @@ import {
   meanShift,
   meanShiftAsync,
   type AsyncOptions,
+  type ClusterAssignment,
   type ColumnMatrix,
   type DenseMatrix,
   type ErrorCode,
@@ -36,6 +37,7 @@ import {
   type MeanShiftJSON,
   type MeanShiftOptions,
   type MeanShiftResult,
+  type PredictOptions,
   type Progress,
 } from 'fast-meanshift';
 // The same package as `require` sees it: its types must be the same declarations (dist/index.d.ts
@@ -66,6 +68,9 @@ const predicted: Int32Array = restored.predict(float32Rows);
 const result: MeanShiftResult = meanShift(rows, options);
 const seeds: number[][] = getBinSeeds(columnarAsMatrix, bandwidth, 1);
 const columnarLabels: Int32Array = new MeanShift({ bandwidth, seeds: columnar }).fit(columnar).predict(columnar);
+const assignment: ClusterAssignment = 'attractor';
+const predictOptions: PredictOptions = { clusterAssignment: assignment };
+const attractorLabels: Int32Array = new MeanShift({ bandwidth, clusterAssignment: assignment }).fit(rows).predict(rows, predictOptions);
 
 let notFitted: NotFittedError | undefined;
 try {
@@ -127,4 +132,4 @@ const shardLabels: Int32Array = assignLabels(rows, matrixFromBuffer(matrixToBuff
 // @ts-expect-error: unknown options are a type error (and a TypeError at run time)
 new MeanShift({ bandwith: 1 });
 
-export const summary = { y, shardLabels, columnarLabels, centers, labels, nIter, params, predicted, result, seeds, message, code, parameter, fitted: json.fitted };
+export const summary = { y, shardLabels, columnarLabels, attractorLabels, centers, labels, nIter, params, predicted, result, seeds, message, code, parameter, fitted: json.fitted };

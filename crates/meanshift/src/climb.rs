@@ -54,10 +54,6 @@ impl Climbs {
     pub fn position(&self, seed: usize) -> &[f64] {
         &self.positions[seed * self.dim..(seed + 1) * self.dim]
     }
-
-    pub fn len(&self) -> usize {
-        self.intensities.len()
-    }
 }
 
 /// A move at most this long ends a climb (scikit-learn's `stop_thresh`).

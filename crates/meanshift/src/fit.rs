@@ -1,8 +1,10 @@
 //! `MeanShift.fit` and `predict`, as the algorithm reads: the bandwidth, the
 //! seeds, a climb from every seed ([`crate::climb`], or [`crate::rounds`] in
 //! lock-step), the modes merged ([`crate::merge`]), every point labelled with
-//! its nearest centre ([`crate::label`]).
+//! its nearest centre ([`crate::label`]) or by its own climb's mode
+//! ([`crate::attractor`]).
 
+use crate::attractor::{attractor_labels, sample_climbs};
 use crate::bandwidth::{estimate_bandwidth_observed, BandwidthOptions};
 use crate::climb::{climb_each, Climbs};
 use crate::error::{MeanShiftError, Result};
@@ -31,6 +33,38 @@ pub struct MeanShiftOptions<'a> {
     pub max_iter: usize,
     /// joblib's convention, see [`resolve_threads`].
     pub n_jobs: Option<i64>,
+    /// How samples get their label.
+    pub cluster_assignment: ClusterAssignment,
+}
+
+/// How `fit` labels the samples (and `predict` new points).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClusterAssignment {
+    /// scikit-learn's: the nearest cluster centre.
+    #[default]
+    NearestCentroid,
+    /// The centre of the mode the sample's own climb reaches (see
+    /// [`crate::attractor`] for the law); samples climb even when the seeds
+    /// are bins or given.
+    Attractor,
+}
+
+impl ClusterAssignment {
+    /// The value `name` (the core's spelling, one of
+    /// [`crate::params::mean_shift::CLUSTER_ASSIGNMENT`]'s) stands for.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "nearest_centroid" => Some(Self::NearestCentroid),
+            "attractor" => Some(Self::Attractor),
+            _ => None,
+        }
+    }
+
+    /// The value `value` spells in the caller's `terms`, by the rule.
+    pub fn parse(value: &str, terms: &dyn crate::rule::Terms) -> Result<Self> {
+        let name = rules::CLUSTER_ASSIGNMENT.one_of(value, terms)?;
+        Self::from_name(name).ok_or_else(|| rules::CLUSTER_ASSIGNMENT.broken_by(value.into()))
+    }
 }
 
 impl Default for MeanShiftOptions<'_> {
@@ -43,6 +77,7 @@ impl Default for MeanShiftOptions<'_> {
             cluster_all: true,
             max_iter: 300,
             n_jobs: None,
+            cluster_assignment: ClusterAssignment::NearestCentroid,
         }
     }
 }
@@ -58,6 +93,9 @@ pub struct MeanShiftFit {
     pub n_iter: usize,
     /// The bandwidth used (given or estimated).
     pub bandwidth: f64,
+    /// How many seeds climbed: the climbs' query structure depends on it, so
+    /// [`predict_attractors`] climbs on the same one.
+    pub n_seeds: usize,
     /// Warnings scikit-learn would emit (e.g. bin seeding fell back to the data).
     pub warnings: Vec<String>,
 }
@@ -120,30 +158,58 @@ fn fit_on_current_pool(
     let mut warnings = Vec::new();
     let (bandwidth, seeds) = bandwidth_and_seeds(x, &points, options, observer, &mut warnings)?;
     let n_seeds = seeds.len() / dim;
+    let attractor = options.cluster_assignment == ClusterAssignment::Attractor;
+    let samples = match attractor {
+        true => Some(sample_climbs(&points, &seeds, dim)?),
+        false => None,
+    };
+    // The samples' own climbs (if any) come after the seeds', on the structure
+    // for the seeds alone: the seeds climb to the same bits either way.
+    let starts = match &samples {
+        Some(samples) if !samples.extra.is_empty() => {
+            Cow::Owned([&seeds[..], &samples.extra].concat())
+        }
+        _ => Cow::Borrowed(&seeds[..]),
+    };
     let climbs = climb_all(
         &points,
-        &seeds,
+        &starts,
         n_seeds,
         dim,
         bandwidth,
         options.max_iter,
         observer,
     )?;
-    let n_iter = climbs.completed.iter().copied().max().unwrap_or(0);
-    let ends = (0..climbs.len()).map(|seed| (climbs.position(seed), climbs.intensities[seed]));
+    let n_iter = climbs.completed[..n_seeds]
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(0);
+    let ends = (0..n_seeds).map(|seed| (climbs.position(seed), climbs.intensities[seed]));
     let cluster_centers = merge_ends(dim, bandwidth, ends)?;
-    let labels = assign_labels(
-        &points,
-        &cluster_centers,
-        dim,
-        orphan_radius(options.cluster_all, bandwidth),
-    )?;
+    let labels = match samples {
+        Some(samples) => attractor_labels(
+            &climbs,
+            samples.climb_of.as_deref(),
+            points.len() / dim,
+            &cluster_centers,
+            bandwidth,
+            options.cluster_all,
+        )?,
+        None => assign_labels(
+            &points,
+            &cluster_centers,
+            dim,
+            orphan_radius(options.cluster_all, bandwidth),
+        )?,
+    };
     Ok(MeanShiftFit {
         cluster_centers,
         n_features: dim,
         labels,
         n_iter,
         bandwidth,
+        n_seeds,
         warnings,
     })
 }
@@ -275,5 +341,73 @@ pub fn predict(
     let threads = resolve_threads(n_jobs)?;
     with_threads(threads, || {
         assign_labels(&points, &centers, n_features, None)
+    })?
+}
+
+/// What [`predict_attractors`] needs of a fitted model besides its centres.
+#[derive(Debug, Clone, Copy)]
+pub struct AttractorModel<'a> {
+    /// The training data the new points climb over.
+    pub x: Matrix<'a>,
+    /// Row-major, `x.n_cols()` values per centre (`MeanShiftFit::cluster_centers`).
+    pub cluster_centers: &'a [f64],
+    /// The fit's bandwidth, `max_iter`, `cluster_all` and seed count.
+    pub bandwidth: f64,
+    pub max_iter: usize,
+    pub cluster_all: bool,
+    pub n_seeds: usize,
+}
+
+/// `MeanShift.predict` with [`ClusterAssignment::Attractor`]: every row of `x`
+/// climbs over the training data as the fit's seeds did (on the same
+/// structure, so a training sample gets its fit label) and is labelled by the
+/// law of [`crate::attractor`]; `-1` only when `cluster_all` is false.
+pub fn predict_attractors(
+    x: &Matrix,
+    model: &AttractorModel,
+    n_jobs: Option<i64>,
+) -> Result<Vec<i32>> {
+    x.require_non_empty(Some("MeanShift"))?;
+    model.x.require_non_empty(Some("MeanShift"))?;
+    let dim = model.x.n_cols();
+    // The bandwidth is the fit's (an estimate may be 0), not the caller's.
+    rules::MAX_ITER.count_of(model.max_iter)?;
+    let centers = Matrix::from_f64(
+        "cluster_centers",
+        model.cluster_centers,
+        model.cluster_centers.len() / dim,
+        dim,
+    )?;
+    centers.require_non_empty(Some("MeanShift"))?;
+    if x.n_cols() != dim {
+        return Err(MeanShiftError::Features {
+            matrix: x.name(),
+            got: x.n_cols(),
+            expected: dim,
+            by: "MeanShift",
+        });
+    }
+    let centers = centers.to_f64()?;
+    let training = model.x.to_f64()?;
+    let points = x.to_f64()?;
+    let threads = resolve_threads(n_jobs)?;
+    with_threads(threads, || {
+        let climbs = climb_all(
+            &training,
+            &points,
+            model.n_seeds,
+            dim,
+            model.bandwidth,
+            model.max_iter,
+            &Unobserved,
+        )?;
+        attractor_labels(
+            &climbs,
+            None,
+            x.n_rows(),
+            &centers,
+            model.bandwidth,
+            model.cluster_all,
+        )
     })?
 }

@@ -3,8 +3,8 @@
 //! Public only with the `fuzzing` feature, which the fuzz crate enables.
 
 use crate::{
-    estimate_bandwidth, fit, get_bin_seeds, predict, BandwidthOptions, Matrix, MeanShiftOptions,
-    SeedPrecision,
+    estimate_bandwidth, fit, get_bin_seeds, predict, predict_attractors, AttractorModel,
+    BandwidthOptions, ClusterAssignment, Matrix, MeanShiftOptions, SeedPrecision,
 };
 
 /// A value from two bytes: mostly a coarse grid (many exact ties and boundary
@@ -53,6 +53,10 @@ pub fn check_entry_points(data: &[u8]) {
         cluster_all: flags & 2 != 0,
         max_iter,
         n_jobs: Some(1 + i64::from(flags >> 7)),
+        cluster_assignment: match flags & 4 {
+            0 => ClusterAssignment::NearestCentroid,
+            _ => ClusterAssignment::Attractor,
+        },
     };
     if let Ok(model) = fit(&x, &options) {
         let clusters = model.n_clusters() as i32;
@@ -71,6 +75,20 @@ pub fn check_entry_points(data: &[u8]) {
                 predicted.iter().all(|&l| l >= 0 && l < clusters),
                 "predict out of range"
             );
+        }
+        if options.cluster_assignment == ClusterAssignment::Attractor {
+            let attractors = AttractorModel {
+                x,
+                cluster_centers: &model.cluster_centers,
+                bandwidth: model.bandwidth,
+                max_iter,
+                cluster_all: options.cluster_all,
+                n_seeds: model.n_seeds,
+            };
+            // The training samples climb again to their fit labels.
+            if let Ok(predicted) = predict_attractors(&x, &attractors, Some(1)) {
+                assert_eq!(predicted, model.labels, "predict_attractors(X) != labels");
+            }
         }
     }
     let bandwidth_options = BandwidthOptions {

@@ -19,6 +19,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod alloc;
+mod attractor;
 mod bandwidth;
 mod blobs;
 mod climb;
@@ -45,7 +46,10 @@ mod threads;
 pub use bandwidth::{estimate_bandwidth, estimate_bandwidth_observed, BandwidthOptions};
 pub use blobs::{make_blobs, Blobs, BlobsOptions, Centers, MAX_BLOB_VALUES};
 pub use error::{Got, MeanShiftError, Result, TooLarge};
-pub use fit::{fit, fit_observed, predict, MeanShiftFit, MeanShiftOptions};
+pub use fit::{
+    fit, fit_observed, predict, predict_attractors, AttractorModel, ClusterAssignment,
+    MeanShiftFit, MeanShiftOptions,
+};
 pub use matrix::{Elements, Matrix};
 pub use observer::{Observer, Unobserved};
 pub use params::{EntryPoint, Rule, Terms};

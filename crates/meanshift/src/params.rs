@@ -62,6 +62,12 @@ pub mod mean_shift {
             Constraint::Described("a matrix with at least one row"),
         )
     };
+    /// How samples get their label (`crate::ClusterAssignment`, in this order).
+    pub const CLUSTER_ASSIGNMENT: Rule = rule(
+        OWNER,
+        "cluster_assignment",
+        Constraint::OneOf(&["nearest_centroid", "attractor"]),
+    );
 }
 
 /// A bandwidth that must be given (the shard primitives never estimate one).
@@ -218,6 +224,7 @@ pub fn rules_of(entry: EntryPoint) -> &'static [Rule] {
             mean_shift::MIN_BIN_FREQ,
             mean_shift::MAX_ITER,
             mean_shift::N_JOBS,
+            mean_shift::CLUSTER_ASSIGNMENT,
         ],
         EntryPoint::EstimateBandwidth => &[
             estimate_bandwidth::QUANTILE,
@@ -270,6 +277,8 @@ impl Rule {
             Constraint::Real { low, high } | Constraint::Integer { low, high } => inside(low, high),
             Constraint::NonZeroInteger => value != 0.0,
             Constraint::Described(_) => true,
+            // No number is one of a set of names.
+            Constraint::OneOf(_) => false,
         }
     }
 
@@ -309,6 +318,20 @@ impl Rule {
     /// A signed whole number that satisfies the rule.
     pub fn integer(&'static self, value: f64) -> Result<i64> {
         Ok(self.check(value)? as i64)
+    }
+
+    /// The value of a [`Constraint::OneOf`] rule that `value` spells in the
+    /// caller's `terms` (its core spelling), else [`MeanShiftError::InvalidParameter`].
+    pub fn one_of(&'static self, value: &str, terms: &dyn Terms) -> Result<&'static str> {
+        let values: &[&'static str] = match self.constraint {
+            Constraint::OneOf(values) => values,
+            _ => &[],
+        };
+        values
+            .iter()
+            .find(|v| terms.name(v) == value)
+            .copied()
+            .ok_or_else(|| self.error(Got::Text(format!("'{value}'"))))
     }
 
     /// The rule broken by something that is not a number (`got` in the caller's words).
@@ -371,6 +394,27 @@ mod tests {
             .check(1.0 + f64::EPSILON)
             .is_err());
         assert!(get_bin_seeds::BIN_SIZE.check(0.0).is_ok());
+    }
+
+    #[test]
+    fn a_set_of_values_reads_and_checks_in_the_callers_spelling() {
+        let rule = &mean_shift::CLUSTER_ASSIGNMENT;
+        assert_eq!(
+            rule.describe(&PythonTerms),
+            "a str among {'nearest_centroid', 'attractor'}"
+        );
+        assert_eq!(
+            rule.one_of("nearest_centroid", &PythonTerms).unwrap(),
+            "nearest_centroid"
+        );
+        assert_eq!(rule.one_of("attractor", &PythonTerms).unwrap(), "attractor");
+        let error = rule.one_of("nearest", &PythonTerms).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "The 'cluster_assignment' parameter of MeanShift must be a str among {'nearest_centroid', 'attractor'}. Got 'nearest' instead."
+        );
+        assert_eq!(error.parameter(), Some("cluster_assignment"));
+        assert!(rule.check(0.0).is_err());
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub enum Constraint {
     NonZeroInteger,
     /// A rule that is no interval, in words.
     Described(&'static str),
+    /// One of these values (scikit-learn's `StrOptions`), in the core's
+    /// snake_case spelling; a caller spells them as it spells identifiers.
+    OneOf(&'static [&'static str]),
 }
 
 /// A parameter and its constraint.
@@ -109,6 +112,13 @@ impl Rule {
             Constraint::Integer { low, high } => interval("an int", low, high, false),
             Constraint::NonZeroInteger => "a non-zero int".into(),
             Constraint::Described(words) => words.into(),
+            Constraint::OneOf(values) => {
+                let quoted: Vec<String> = values
+                    .iter()
+                    .map(|v| format!("'{}'", terms.name(v)))
+                    .collect();
+                format!("a str among {{{}}}", quoted.join(", "))
+            }
         };
         if self.optional {
             text.push_str(&format!(" or {}", terms.none()));

@@ -125,6 +125,7 @@ interface ClusterOptions {
   binSeeding?: boolean;
   minBinFreq?: number;
   clusterAll: boolean;
+  clusterAssignment?: 'nearest-centroid' | 'attractor';
   maxIter?: number;
   jobs?: number;
   labels?: string;
@@ -257,6 +258,7 @@ async function cluster(inputPath: string, o: ClusterOptions): Promise<void> {
     clusterAll: o.clusterAll,
     maxIter: o.maxIter ?? 300,
     nJobs,
+    clusterAssignment: o.clusterAssignment === 'attractor' ? 'attractor' : 'nearestCentroid',
   });
   const t2 = performance.now();
   await fitWithProgress(model, matrix, showProgress());
@@ -411,6 +413,12 @@ function program(): Command {
     .option('--bin-seeding', 'start from grid cells instead of every point (faster on large inputs)')
     .option('--min-bin-freq <K>', 'with --bin-seeding: keep cells with at least K points (default 1)', parse.positiveInt)
     .option('--no-cluster-all', 'label points outside every kernel -1 instead of the nearest cluster')
+    .addOption(
+      new Option(
+        '--cluster-assignment <A>',
+        "label each point by its nearest centre (scikit-learn's) or by the centre its own climb reaches (default nearest-centroid)",
+      ).choices(['nearest-centroid', 'attractor']),
+    )
     .option('--max-iter <M>', 'maximum iterations per seed (default 300)', parse.positiveInt)
     .option('--jobs <J>', 'threads: k, or -1 for all cores (default: all)', parse.jobs)
     .option('--labels <FILE>', 'write one label per row, .csv or .json')
@@ -441,6 +449,7 @@ const FLAGS: Record<string, string> = {
   binSeeding: '--bin-seeding',
   minBinFreq: '--min-bin-freq',
   clusterAll: '--no-cluster-all',
+  clusterAssignment: '--cluster-assignment',
   maxIter: '--max-iter',
   nJobs: '--jobs',
 };
