@@ -48,6 +48,13 @@ describe('distributedFit on BullMQ', () => {
     if (shards > 1) expect(progress.at(-1)).toEqual({ done: 2 * shards, total: 2 * shards });
   });
 
+  it('a whole-fit job takes every option of fit: attractor labels, with bin seeds', async () => {
+    const connection = redis.connection;
+    for (const options of [{ bandwidth: 0.9, clusterAssignment: 'attractor' }, { bandwidth: 0.9, binSeeding: true, clusterAssignment: 'attractor', clusterAll: false }] as MeanShiftOptions[]) {
+      expectFitsBits(X, options, await distributedFit(X, options, { connection }));
+    }
+  });
+
   it('with bin seeding, orphans, an estimated bandwidth, given seeds, 3-D and uneven row shards', async () => {
     const small = X.slice(0, 800);
     const three = blobs(1_500, 3, 2, 1);
@@ -85,6 +92,10 @@ describe('distributedFit on BullMQ', () => {
       column: 1,
     });
     await expect(distributedFit(X, { bandwidth: 1 }, { connection, shards: 0 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE', parameter: 'shards' });
+    await expect(distributedFit(X, { bandwidth: 1, clusterAssignment: 'attractor' }, { connection, shards: 2 })).rejects.toMatchObject({
+      code: 'ERR_OUT_OF_RANGE',
+      parameter: 'clusterAssignment',
+    });
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 

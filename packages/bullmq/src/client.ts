@@ -136,6 +136,12 @@ export class FitClient {
         });
       }
     }
+    if (shards > 1 && options.clusterAssignment === 'attractor') {
+      // The label shards label by nearest centre (assignLabels); attractor labels need each row's climb.
+      const message =
+        "distributedFit labels a fit split into shards by nearest centre only: clusterAssignment 'attractor' needs shards: 1 (the whole fit in one job).";
+      throw Object.assign(new RangeError(message), { code: 'ERR_OUT_OF_RANGE', parameter: 'clusterAssignment' });
+    }
     if (this.closed) throw new Error('fast-meanshift-bullmq: this FitClient is closed.');
     if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
     await this.listen();
