@@ -53,6 +53,7 @@ pub fn check_entry_points(data: &[u8]) {
         cluster_all: flags & 2 != 0,
         max_iter,
         n_jobs: Some(1 + i64::from(flags >> 7)),
+        ..Default::default()
     };
     if let Ok(model) = fit(&x, &options) {
         let clusters = model.n_clusters() as i32;

@@ -136,6 +136,7 @@ fn run_fit(
             cluster_all: o.cluster_all,
             max_iter: o.max_iter,
             n_jobs,
+            ..Default::default()
         },
     )
 }
