@@ -73,7 +73,7 @@ pub fn estimate_bandwidth_weighted_observed(
         rules::N_SAMPLES.count_of(n)?;
     }
     let weights = match Weights::check(sample_weight, x.n_rows())? {
-        Weights::Uniform(w) if w == 1.0 => None,
+        Weights::Uniform(1.0) => None,
         _ => sample_weight,
     };
     let dim = x.n_cols();

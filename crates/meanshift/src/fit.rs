@@ -121,7 +121,9 @@ pub fn fit_observed(
 ) -> Result<MeanShiftFit> {
     let weights = validate(x, options)?;
     let threads = resolve_threads(options.n_jobs)?;
-    with_threads(threads, || fit_on_current_pool(x, options, weights, observer))?
+    with_threads(threads, || {
+        fit_on_current_pool(x, options, weights, observer)
+    })?
 }
 
 fn fit_on_current_pool(

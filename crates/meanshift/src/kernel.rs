@@ -43,9 +43,13 @@ impl Kernel {
 pub(crate) enum Profile {
     Flat,
     /// `exp(-d² · scale)`, `scale = 1 / (2h²)`.
-    Gaussian { scale: f64 },
+    Gaussian {
+        scale: f64,
+    },
     /// `1 - d² · scale`, `scale = 1 / h²`.
-    Epanechnikov { scale: f64 },
+    Epanechnikov {
+        scale: f64,
+    },
 }
 
 impl Profile {

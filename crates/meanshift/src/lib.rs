@@ -50,8 +50,8 @@ pub use bandwidth::{
 };
 pub use blobs::{make_blobs, Blobs, BlobsOptions, Centers, MAX_BLOB_VALUES};
 pub use error::{Got, MeanShiftError, Result, TooLarge, WeightProblem};
-pub use kernel::Kernel;
 pub use fit::{fit, fit_observed, predict, MeanShiftFit, MeanShiftOptions};
+pub use kernel::Kernel;
 pub use matrix::{Elements, Matrix};
 pub use observer::{Observer, Unobserved};
 pub use params::{EntryPoint, Rule, Terms};

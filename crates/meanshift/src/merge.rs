@@ -32,10 +32,7 @@ pub(crate) fn modes_by_intensity<'a>(
         }
     }
     // Intensities are counts or sums of weights: finite and >= 0.
-    modes.sort_by(|a, b| {
-        b.1.total_cmp(&a.1)
-            .then_with(|| compare_tuples(&b.0, &a.0))
-    });
+    modes.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| compare_tuples(&b.0, &a.0)));
     modes
 }
 

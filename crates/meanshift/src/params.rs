@@ -83,9 +83,7 @@ pub mod mean_shift {
         ..rule(
             OWNER,
             "sample_weight",
-            Constraint::Described(
-                "an array of finite numbers >= 0, one per row of X, not all 0",
-            ),
+            Constraint::Described("an array of finite numbers >= 0, one per row of X, not all 0"),
         )
     };
 }

@@ -177,7 +177,12 @@ impl BandIndex {
     /// The index with the plan for `bandwidth`, which must be possible.
     #[cfg(test)]
     pub(crate) fn planned(points: &[f64], bandwidth: f64) -> Self {
-        Self::new(points, BandPlan::new(points, bandwidth, None).unwrap(), None).unwrap()
+        Self::new(
+            points,
+            BandPlan::new(points, bandwidth, None).unwrap(),
+            None,
+        )
+        .unwrap()
     }
 
     /// [`Self::new`] testing points near the circle with `kernel` (which the
@@ -230,9 +235,12 @@ impl BandIndex {
             (Some(w), Some(unit)) => {
                 exact_weights = vec_with_capacity(n, "sample_weight")?;
                 exact_weights.par_extend(order.par_iter().map(|&k| unit.to_fixed(w[row(k)])));
-                values.par_extend(xs.par_iter().zip(&ys).zip(&exact_weights).map(
-                    |((&x, &y), &w)| [w * scale_x.to_fixed(x), w * scale_y.to_fixed(y)],
-                ));
+                values.par_extend(
+                    xs.par_iter()
+                        .zip(&ys)
+                        .zip(&exact_weights)
+                        .map(|((&x, &y), &w)| [w * scale_x.to_fixed(x), w * scale_y.to_fixed(y)]),
+                );
                 weight_prefix = vec_with_capacity(n + 1, "sample_weight")?;
                 let mut running = 0i128;
                 weight_prefix.push(running);

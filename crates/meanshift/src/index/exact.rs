@@ -88,10 +88,8 @@ impl FixedScale {
         }
         // A product of fixed values has at most the bits of both; the sum of
         // max_terms of them log2(max_terms) more, and the sign one more.
-        let needed = i64::from(x_msb - x_lsb + 1)
-            + i64::from(w_msb - w_lsb + 1)
-            + terms_bits(max_terms)
-            + 1;
+        let needed =
+            i64::from(x_msb - x_lsb + 1) + i64::from(w_msb - w_lsb + 1) + terms_bits(max_terms) + 1;
         (needed <= 127).then_some((Self { lsb: x_lsb }, Self { lsb: w_lsb }))
     }
 

@@ -44,7 +44,7 @@ use sumtree::SumTree;
 /// What the climbs query: the band index (climbs in lock-step rounds) or a
 /// step per query (one climb per seed).
 pub(crate) enum ClimbIndex<'a> {
-    Bands(BandIndex),
+    Bands(Box<BandIndex>),
     Steps(Box<dyn Step + 'a>),
 }
 
@@ -140,7 +140,9 @@ pub(crate) fn for_climbs<'a>(
         }))
     };
     Ok(match select(query, points, dim) {
-        Structure::Bands(plan) => ClimbIndex::Bands(BandIndex::new(points, plan, weights)?),
+        Structure::Bands(plan) => {
+            ClimbIndex::Bands(Box::new(BandIndex::new(points, plan, weights)?))
+        }
         Structure::SumTree => counts(sum_tree(points, dim)?),
         Structure::BallTree => counts(Box::new(BallTree::new(points, dim)?)),
         Structure::WeightedSumTree => pulls(weighted_sum_tree(points, dim, weights)?),
@@ -164,9 +166,7 @@ pub(crate) fn for_kth_distance(
         | Structure::BallTree
         | Structure::WeightedSumTree
         | Structure::WeightedScan
-        | Structure::Scan => {
-            Box::new(Scan::new(points, dim)?)
-        }
+        | Structure::Scan => Box::new(Scan::new(points, dim)?),
     })
 }
 

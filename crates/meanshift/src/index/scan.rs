@@ -3,9 +3,9 @@
 //! pruning) and the reference the others are tested against.
 
 use super::queries::{BallSum, KthDistance, Neighbors, WeightedSum};
-use crate::kernel::Profile;
 use crate::alloc::vec_with_capacity;
 use crate::error::Result;
+use crate::kernel::Profile;
 
 /// Points per block of the scan's transposed copy.
 const LANES: usize = 4;

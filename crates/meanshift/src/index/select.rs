@@ -153,7 +153,10 @@ mod tests {
         assert!(is_bands(weighted(&odd, 2, &points)));
         assert_eq!(weighted(&odd, 2, &thirds), Structure::WeightedSumTree);
         let wide = vec![0.5; 160 * (MAX_TREE_DIM + 1)];
-        assert_eq!(weighted(&whole, MAX_TREE_DIM + 1, &wide), Structure::WeightedScan);
+        assert_eq!(
+            weighted(&whole, MAX_TREE_DIM + 1, &wide),
+            Structure::WeightedScan
+        );
         for kernel in [Kernel::Gaussian, Kernel::Epanechnikov] {
             let query = Query::Climbs {
                 seeds: 160,
@@ -162,7 +165,10 @@ mod tests {
                 weights: None,
             };
             assert_eq!(select(query, &points, 2), Structure::WeightedSumTree);
-            assert_eq!(select(query, &wide, MAX_TREE_DIM + 1), Structure::WeightedScan);
+            assert_eq!(
+                select(query, &wide, MAX_TREE_DIM + 1),
+                Structure::WeightedScan
+            );
         }
     }
 

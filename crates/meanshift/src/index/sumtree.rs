@@ -15,8 +15,8 @@
 
 use super::queries::{BallSum, KthDistance, WeightedSum};
 use crate::alloc::vec_with_capacity;
-use crate::kernel::Profile;
 use crate::error::Result;
+use crate::kernel::Profile;
 use rayon::join;
 use std::collections::HashMap;
 
@@ -141,8 +141,8 @@ impl<const D: usize> SumTree<D> {
                 let end = start + node.count as usize;
                 for (p, &w) in points[start..end].iter().zip(&weights[start..end]) {
                     weight += w;
-                    for j in 0..D {
-                        sum[j] += w * p[j];
+                    for (s, x) in sum.iter_mut().zip(p) {
+                        *s += w * x;
                     }
                 }
             } else {
