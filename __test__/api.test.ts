@@ -62,6 +62,8 @@ describe('MeanShift object', () => {
       clusterAll: true,
       maxIter: 300,
       nJobs: null,
+      kernel: 'flat',
+      kernelCutoff: 3,
     });
     expect(ms.setParams({ clusterAll: false, maxIter: 10 })).toBe(ms);
     expect(ms.getParams()).toMatchObject({ bandwidth: 2, clusterAll: false, maxIter: 10 });

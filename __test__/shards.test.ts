@@ -226,14 +226,22 @@ describe('shard primitives: errors carry the code and the parameter', () => {
     const bad = (buffer: unknown, fn: (b: never) => unknown = matrixFromBuffer) => caught(() => fn(buffer as never));
     expect(bad(good.subarray(0, good.length - 1))).toMatchObject({ code: 'ERR_INVALID_BUFFER', parameter: 'buffer' });
     expect(bad(Buffer.from('not a buffer of ours at all....'))).toMatchObject({ code: 'ERR_INVALID_BUFFER' });
-    const v2 = Buffer.from(good);
-    v2[4] = 2;
-    expect(bad(v2).message).toContain('version 2 is not supported');
+    const v3 = Buffer.from(good);
+    v3[4] = 3;
+    expect(bad(v3).message).toContain('version 3 is not supported');
     expect(bad(good, climbsFromBuffer).message).toContain('holds a float64 matrix');
     expect(bad('text')).toMatchObject({ code: 'ERR_INVALID_BUFFER', name: 'TypeError' });
     const climbs = climbSeeds(X, X, { bandwidth: 1, firstSeed: 7, totalSeeds: 10 });
     const round = climbsFromBuffer(climbsToBuffer(climbs));
     expect(round).toEqual(climbs);
+    // Version 1 climbs (u32 intensities) are still read.
+    const n = climbs.intensities.length;
+    const v1 = Buffer.alloc(24 + climbs.positions.byteLength + 8 * n);
+    climbsToBuffer(climbs).copy(v1, 0, 0, 24 + climbs.positions.byteLength);
+    v1[4] = 1;
+    Buffer.from(Uint32Array.from(climbs.intensities).buffer).copy(v1, 24 + climbs.positions.byteLength);
+    Buffer.from(climbs.nIter.buffer, climbs.nIter.byteOffset, climbs.nIter.byteLength).copy(v1, 24 + climbs.positions.byteLength + 4 * n);
+    expect(climbsFromBuffer(v1)).toEqual(climbs);
     expect(bad(Buffer.concat([climbsToBuffer(climbs), Buffer.alloc(4)]), climbsFromBuffer)).toMatchObject({ code: 'ERR_INVALID_BUFFER' });
   });
 });

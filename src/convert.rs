@@ -7,7 +7,7 @@ use meanshift::params::{
     assign_labels, climb_seeds, estimate_bandwidth, get_bin_seeds, make_blobs, mean_shift,
 };
 use meanshift::{
-    BandwidthOptions, BlobsOptions, Centers, ClimbOptions, ClimbShard, Elements, FitSeeds,
+    BandwidthOptions, BlobsOptions, Centers, ClimbOptions, ClimbShard, Elements, FitSeeds, Kernel,
     LabelOptions, Matrix, MeanShiftError, MeanShiftFit, MeanShiftOptions, Modes, Result,
 };
 use napi::bindgen_prelude::*;
@@ -48,6 +48,10 @@ pub struct NativeFitOptions {
     pub cluster_all: bool,
     pub max_iter: f64,
     pub n_jobs: Option<f64>,
+    pub kernel: String,
+    pub kernel_cutoff: f64,
+    /// One weight per row of X (`fit`'s second argument).
+    pub sample_weight: Option<Float64Array>,
 }
 
 /// A fitted model: centres row-major.
@@ -85,6 +89,8 @@ pub(crate) struct FitSettings {
     cluster_all: bool,
     max_iter: usize,
     pub n_jobs: Option<i64>,
+    kernel: Kernel,
+    kernel_cutoff: f64,
 }
 
 impl FitSettings {
@@ -100,13 +106,17 @@ impl FitSettings {
             cluster_all: options.cluster_all,
             max_iter: mean_shift::MAX_ITER.count(options.max_iter)?,
             n_jobs: n_jobs(&mean_shift::N_JOBS, options.n_jobs)?,
+            kernel: Kernel::parse(&options.kernel)?,
+            kernel_cutoff: mean_shift::KERNEL_CUTOFF.check(options.kernel_cutoff)?,
         })
     }
 
-    /// The core's options, with `seeds` (row-major, `n_cols` wide) attached.
+    /// The core's options, with `seeds` (row-major, `n_cols` wide) and the
+    /// sample weights attached.
     pub fn options<'a>(
         &self,
         seeds: Option<&'a [f64]>,
+        sample_weight: Option<&'a [f64]>,
         n_cols: usize,
     ) -> Result<MeanShiftOptions<'a>> {
         let seeds = match (seeds, self.seeds_rows) {
@@ -125,6 +135,9 @@ impl FitSettings {
             cluster_all: self.cluster_all,
             max_iter: self.max_iter,
             n_jobs: self.n_jobs,
+            kernel: self.kernel,
+            kernel_cutoff: self.kernel_cutoff,
+            sample_weight,
         })
     }
 }
@@ -248,12 +261,19 @@ pub struct NativeClimbOptions {
     pub first_seed: f64,
     pub total_seeds: Option<f64>,
     pub n_jobs: Option<f64>,
+    pub kernel: String,
+    pub kernel_cutoff: f64,
+    pub sample_weight: Option<Float64Array>,
 }
 
 impl NativeClimbOptions {
-    /// The core's options, each value checked by its rule.
-    pub fn to_core(&self) -> Result<ClimbOptions> {
+    /// The core's options, each value checked by its rule, without the
+    /// sample weights (which the caller attaches, borrowed or copied).
+    pub fn to_core(&self) -> Result<ClimbOptions<'static>> {
         Ok(ClimbOptions {
+            kernel: Kernel::parse(&self.kernel)?,
+            kernel_cutoff: climb_seeds::KERNEL_CUTOFF.check(self.kernel_cutoff)?,
+            sample_weight: None,
             bandwidth: climb_seeds::BANDWIDTH.check(self.bandwidth)?,
             max_iter: climb_seeds::MAX_ITER.count(self.max_iter)?,
             first_seed: climb_seeds::FIRST_SEED.count(self.first_seed)?,
@@ -270,7 +290,8 @@ impl NativeClimbOptions {
 #[napi(object)]
 pub struct NativeClimbs {
     pub positions: Float64Array,
-    pub intensities: Uint32Array,
+    /// Each climb's total pull (a count for the flat kernel without weights).
+    pub intensities: Float64Array,
     pub n_iter: Uint32Array,
     pub n_features: u32,
     pub first_seed: f64,
@@ -288,7 +309,7 @@ impl From<ClimbShard> for NativeClimbs {
             n_features: shard.n_features as u32,
             first_seed: shard.first_seed as f64,
             positions: shard.positions.into(),
-            intensities: counts(shard.intensities),
+            intensities: shard.intensities.into(),
             n_iter: counts(shard.n_iter),
         }
     }
@@ -320,7 +341,7 @@ impl NativeClimbs {
             first_seed,
             n_features,
             positions: self.positions.to_vec(),
-            intensities: self.intensities.iter().map(|&c| c as usize).collect(),
+            intensities: self.intensities.to_vec(),
             n_iter: self.n_iter.iter().map(|&c| c as usize).collect(),
         })
     }

@@ -8,12 +8,25 @@ import {
   type ResolvedMeanShiftOptions,
   rejectUnknown,
   resolveMeanShiftOptions,
+  type SampleWeight,
   stripUndefined,
+  toSampleWeight,
 } from './options.js';
 import { type AsyncOptions, checkAsyncOptions, runTask } from './async.js';
 
 const OPTION_NAMES = Object.keys(MEAN_SHIFT_DEFAULTS);
 const ASYNC_OPTION_NAMES = ['signal', 'onProgress'];
+const FIT_OPTION_NAMES = ['sampleWeight'];
+
+/** `fit`'s second argument: what belongs to the data, not to the estimator. */
+export interface FitOptions {
+  /**
+   * One weight per row of X (finite, >= 0, not all 0): a step moves to the weighted mean, a bin's
+   * frequency is its weight, and a row of weight 0 seeds nothing but is labelled. Whole weights
+   * give the result of the rows repeated that many times.
+   */
+  sampleWeight?: SampleWeight | null;
+}
 const JSON_FORMAT = 'fast-meanshift/MeanShift';
 
 /** What `meanShift` returns. */
@@ -51,8 +64,8 @@ export function emitWarnings(warnings: readonly string[]): void {
   for (const message of warnings) process.emitWarning(message, { type: 'UserWarning', code: 'FAST_MEANSHIFT' });
 }
 
-/** The native fit's arguments, from validated inputs. */
-export function nativeFitOptions(o: ResolvedMeanShiftOptions): NativeFitOptions {
+/** The native fit's arguments, from validated inputs (and the sample weights, as a Float64Array). */
+export function nativeFitOptions(o: ResolvedMeanShiftOptions, sampleWeight?: Float64Array): NativeFitOptions {
   const seeds: FlatMatrix | null = o.seeds === null ? null : toFlat(o.seeds, 'seeds');
   return {
     bandwidth: o.bandwidth ?? undefined,
@@ -63,6 +76,9 @@ export function nativeFitOptions(o: ResolvedMeanShiftOptions): NativeFitOptions 
     clusterAll: o.clusterAll,
     maxIter: o.maxIter,
     nJobs: o.nJobs ?? undefined,
+    kernel: o.kernel,
+    kernelCutoff: o.kernelCutoff,
+    sampleWeight,
   };
 }
 
@@ -96,11 +112,13 @@ export class MeanShift {
     this.#options = stripUndefined(options);
   }
 
-  /** Finds the clusters of `X`; options are validated here. */
-  fit(X: Matrix): this {
+  /** Finds the clusters of `X` (its rows weighing `sampleWeight`); options are validated here. */
+  fit(X: Matrix, fitOptions: FitOptions = {}): this {
+    rejectUnknown(fitOptions, FIT_OPTION_NAMES, 'MeanShift.fit');
     const resolved = resolveMeanShiftOptions(this.#options);
+    const sampleWeight = toSampleWeight(fitOptions.sampleWeight, 'MeanShift');
     const x = toFlat(X);
-    const options = nativeFitOptions(resolved);
+    const options = nativeFitOptions(resolved, sampleWeight);
     this.#fitted = fittedFrom(addon.fit(x.data, x.nRows, x.nCols, options));
     return this;
   }
@@ -113,12 +131,13 @@ export class MeanShift {
    * Rejects with an {@link AbortError} when `signal` aborts (at once if it already has);
    * `onProgress` receives `{ done, total }` seeds (see {@link AsyncOptions}).
    */
-  async fitAsync(X: Matrix, options: AsyncOptions = {}): Promise<this> {
-    rejectUnknown(options, ASYNC_OPTION_NAMES, 'MeanShift.fitAsync');
+  async fitAsync(X: Matrix, options: AsyncOptions & FitOptions = {}): Promise<this> {
+    rejectUnknown(options, [...ASYNC_OPTION_NAMES, ...FIT_OPTION_NAMES], 'MeanShift.fitAsync');
     const checked = checkAsyncOptions('MeanShift.fitAsync', options.signal, options.onProgress);
     const resolved = resolveMeanShiftOptions(this.#options);
+    const sampleWeight = toSampleWeight(options.sampleWeight, 'MeanShift');
     const x = toFlat(X);
-    const fitOptions = nativeFitOptions(resolved);
+    const fitOptions = nativeFitOptions(resolved, sampleWeight);
     const result = await runTask((control) => addon.fitAsync(x.data, x.nRows, x.nCols, fitOptions, control), checked);
     this.#fitted = fittedFrom(result);
     return this;
@@ -134,8 +153,8 @@ export class MeanShift {
   }
 
   /** `fit(X).labels`: may hold `-1` when `clusterAll` is false. */
-  fitPredict(X: Matrix): Int32Array {
-    return this.fit(X).labels;
+  fitPredict(X: Matrix, fitOptions: FitOptions = {}): Int32Array {
+    return this.fit(X, fitOptions).labels;
   }
 
   /** The options, defaults filled in. */
@@ -250,18 +269,23 @@ function restoreFitted(fitted: NonNullable<MeanShiftJSON['fitted']>): Fitted {
 }
 
 /** `sklearn.cluster.mean_shift`: fits and returns centres, labels and the iteration count. */
-export function meanShift(X: Matrix, options: MeanShiftOptions = {}): MeanShiftResult {
-  return resultOf(new MeanShift(options).fit(X));
+export function meanShift(X: Matrix, options: MeanShiftOptions & FitOptions = {}): MeanShiftResult {
+  // Unknown names are the constructor's to reject, as before there were fit options.
+  const { sampleWeight, ...params } = options ?? {};
+  return resultOf(new MeanShift(params).fit(X, { sampleWeight }));
 }
 
 /**
  * {@link meanShift} off the event loop, with `signal` and `onProgress` among the options
  * (see {@link MeanShift.fitAsync}).
  */
-export async function meanShiftAsync(X: Matrix, options: MeanShiftOptions & AsyncOptions = {}): Promise<MeanShiftResult> {
-  rejectUnknown(options, [...OPTION_NAMES, ...ASYNC_OPTION_NAMES], 'meanShiftAsync');
-  const { signal, onProgress, ...params } = options;
-  return resultOf(await new MeanShift(params).fitAsync(X, { signal, onProgress }));
+export async function meanShiftAsync(
+  X: Matrix,
+  options: MeanShiftOptions & FitOptions & AsyncOptions = {},
+): Promise<MeanShiftResult> {
+  rejectUnknown(options, [...OPTION_NAMES, ...FIT_OPTION_NAMES, ...ASYNC_OPTION_NAMES], 'meanShiftAsync');
+  const { signal, onProgress, sampleWeight, ...params } = options;
+  return resultOf(await new MeanShift(params).fitAsync(X, { signal, onProgress, sampleWeight }));
 }
 
 function resultOf(model: MeanShift): MeanShiftResult {

@@ -148,8 +148,8 @@ impl<const D: usize> SumTree<D> {
             } else {
                 let (l, r) = (index + 1, index + node.right as usize);
                 weight = node_weights[l] + node_weights[r];
-                for j in 0..D {
-                    sum[j] = nodes[l].sum[j] + nodes[r].sum[j];
+                for ((s, a), b) in sum.iter_mut().zip(&nodes[l].sum).zip(&nodes[r].sum) {
+                    *s = a + b;
                 }
             }
             nodes[index].sum = sum;
