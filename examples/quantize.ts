@@ -2,7 +2,7 @@
 // weighted by how many pixels have it, give the same clusters as every pixel clustered one by one
 // (integer weights are repeated rows), in a fraction of the time.
 //
-//   npx tsx examples/quantize.ts [image.jpg] [--bandwidth 24] [--out docs/quantize-china.jpg]
+//   npx tsx examples/quantize.ts [image.jpg] [--bandwidth 16] [--out docs/quantize-china.jpg]
 //
 // The image defaults to scikit-learn's china.jpg (examples/data/china.jpg, CC BY 2.0, see
 // examples/data/README.md). Colours are RGB in 0–255; seeds come from bins of one bandwidth
@@ -132,7 +132,7 @@ export const CHINA = join(dirname(fileURLToPath(import.meta.url)), 'data', 'chin
 if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { bandwidth: { type: 'string', default: '24' }, out: { type: 'string' } },
+    options: { bandwidth: { type: 'string', default: '16' }, out: { type: 'string' } },
   });
   const image = decodeJpeg(readFileSync(positionals[0] ?? CHINA));
   const q = quantize(image, Number(values.bandwidth));
