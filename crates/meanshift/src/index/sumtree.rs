@@ -18,6 +18,7 @@ use crate::alloc::vec_with_capacity;
 use crate::error::Result;
 use crate::kernel::Profile;
 use rayon::join;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// Points per leaf.
@@ -74,13 +75,6 @@ impl<const D: usize> TreeRow<D> for [f64; D] {
     }
 }
 
-/// A point and its weight.
-impl<const D: usize> TreeRow<D> for ([f64; D], f64) {
-    #[inline(always)]
-    fn at(&self) -> &[f64; D] {
-        &self.0
-    }
-}
 
 /// Nodes in the subtree of a range of `n` points (split at `n / 2` until `n <= LEAF`).
 fn subtree_size(n: usize, memo: &mut HashMap<usize, usize>) -> usize {
@@ -114,21 +108,42 @@ impl<const D: usize> SumTree<D> {
         })
     }
 
-    /// The tree over `points` with `weights` (one per row): the same layout
-    /// as [`Self::new`]'s, node sums of `w·x` and of `w`.
-    pub fn weighted(points: &[f64], weights: &[f64]) -> Result<Self> {
-        let mut rows: Vec<([f64; D], f64)> = vec_with_capacity(points.len() / D, "X")?;
-        rows.extend(points.chunks_exact(D).zip(weights).map(|(row, &w)| {
-            let mut fixed = [0.0; D];
-            fixed.copy_from_slice(row);
-            (fixed, w)
-        }));
-        let mut nodes = layout(&mut rows)?;
-        let mut points = vec_with_capacity(rows.len(), "X")?;
-        points.extend(rows.iter().map(|r| r.0));
-        let mut weights = vec_with_capacity(rows.len(), "sample_weight")?;
-        weights.extend(rows.iter().map(|r| r.1));
-        drop(rows);
+    /// The tree over `points` with `weights` (one per row): [`Self::new`]'s
+    /// tree, with node sums of `w·x` and of `w`.
+    ///
+    /// The layout is built on the points alone (so the binary holds one build
+    /// per dimension, not a second one for rows that carry a weight); then
+    /// each point in tree order takes the weight of a row with its bits, rows
+    /// with the same bits taking their weights in row order. The tree depends
+    /// only on the data and the weights, never on the thread count.
+    pub fn weighted(rows: &[f64], weights: &[f64]) -> Result<Self> {
+        let Self {
+            points, mut nodes, ..
+        } = Self::new(rows)?;
+        let bits = |row: &[f64]| -> [u64; D] { std::array::from_fn(|j| row[j].to_bits()) };
+        // The rows with the same bits, in row order: `first` the first of each,
+        // `next[i]` the one after row i.
+        let n = points.len();
+        let mut next = vec_with_capacity(n, "sample_weight")?;
+        next.resize(n, usize::MAX);
+        let mut first: FxHashMap<[u64; D], usize> = FxHashMap::default();
+        for (i, row) in rows.chunks_exact(D).enumerate().rev() {
+            if let Some(later) = first.insert(bits(row), i) {
+                next[i] = later;
+            }
+        }
+        let mut tree_weights = vec_with_capacity(n, "sample_weight")?;
+        for point in &points {
+            // Every point of the tree is a row of `rows`, so its bits are there.
+            let row = first.get_mut(&bits(point)).map_or(usize::MAX, |at| {
+                let row = *at;
+                *at = next.get(row).copied().unwrap_or(usize::MAX);
+                row
+            });
+            tree_weights.push(weights.get(row).copied().unwrap_or(0.0));
+        }
+        drop(first);
+        let weights = tree_weights;
         let mut node_weights = vec_with_capacity(nodes.len(), "sample_weight")?;
         node_weights.resize(nodes.len(), 0.0);
         // Children follow their parent (preorder): from the last node back,
