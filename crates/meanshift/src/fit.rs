@@ -16,7 +16,7 @@ use crate::observer::{Observer, Unobserved};
 use crate::params::mean_shift as rules;
 use crate::rounds::climb_in_rounds;
 use crate::seeding::{get_bin_seeds, SeedPrecision};
-use crate::threads::{resolve_threads, with_threads};
+use crate::threads::{on_calling_thread, resolve_threads, with_threads};
 use std::borrow::Cow;
 
 /// `MeanShift`'s parameters, with scikit-learn's defaults in `Default`.
@@ -145,7 +145,35 @@ pub fn fit_observed(
 ) -> Result<MeanShiftFit> {
     validate(x, options)?;
     let threads = resolve_threads(options.n_jobs)?;
+    if is_small(x, options) {
+        return on_calling_thread(|| fit_on_current_pool(x, options, observer))?;
+    }
     with_threads(threads, || fit_on_current_pool(x, options, observer))?
+}
+
+/// Up to this many distance terms (points × seeds × features, every point a
+/// seed when seeds are binned) a fit runs on the calling thread: below it,
+/// waking a pool and waiting for it costs more than the second thread saves
+/// (measured in BENCHMARKS.md, "Small fits").
+pub const SMALL_FIT_TERMS: usize = 2_000_000;
+
+/// Whether a fit of `x` is small enough to run on the calling thread.
+fn is_small(x: &Matrix, options: &MeanShiftOptions) -> bool {
+    is_small_fit(
+        x.n_rows(),
+        x.n_cols(),
+        options.seeds.as_ref().map(Matrix::n_rows),
+    )
+}
+
+/// Whether a fit of `n_rows` × `n_cols` with `seeds` given seeds (`None`: bins
+/// or every point) is small enough for one thread: `fit` then runs it on the
+/// calling thread, and the Node binding's async calls on a pool of one.
+pub fn is_small_fit(n_rows: usize, n_cols: usize, seeds: Option<usize>) -> bool {
+    n_rows
+        .saturating_mul(seeds.unwrap_or(n_rows))
+        .saturating_mul(n_cols)
+        <= SMALL_FIT_TERMS
 }
 
 fn fit_on_current_pool(

@@ -47,8 +47,8 @@ pub use bandwidth::{estimate_bandwidth, estimate_bandwidth_observed, BandwidthOp
 pub use blobs::{make_blobs, Blobs, BlobsOptions, Centers, MAX_BLOB_VALUES};
 pub use error::{Got, MeanShiftError, Result, TooLarge};
 pub use fit::{
-    fit, fit_observed, predict, predict_attractors, AttractorModel, ClusterAssignment,
-    MeanShiftFit, MeanShiftOptions,
+    fit, fit_observed, is_small_fit, predict, predict_attractors, AttractorModel,
+    ClusterAssignment, MeanShiftFit, MeanShiftOptions,
 };
 pub use matrix::{Elements, Matrix};
 pub use observer::{Observer, Unobserved};
@@ -59,4 +59,6 @@ pub use shards::{
     assign_labels, climb_seeds, climb_seeds_observed, merge_modes, seeds_for, ClimbOptions,
     ClimbShard, FitSeeds, LabelOptions, Modes,
 };
-pub use threads::{resolve_threads, spawn_with_threads, with_threads, MAX_THREADS};
+pub use threads::{
+    cores, on_calling_thread, resolve_threads, spawn_with_threads, with_threads, MAX_THREADS,
+};
