@@ -416,11 +416,12 @@ pub fn fit_async<'env>(
         // A small fit runs on one thread whatever nJobs (the same bits): on a pool
         // of one it hands no work to another thread, and two run at once on two cores.
         let given_seeds = options.seeds.as_ref().and(options.seeds_rows);
-        let threads = match meanshift::is_small_fit(
+        let terms = meanshift::fit_terms(
             n_rows as usize,
             n_cols as usize,
             given_seeds.map(|r| r as usize),
-        ) {
+        );
+        let threads = match terms <= meanshift::ONE_THREAD_TERMS {
             true => 1,
             false => threads,
         };

@@ -3,8 +3,10 @@
 //! many fits in a row; for profiling the per-call and per-seed costs:
 //!
 //! ```sh
-//! cargo run -p meanshift --release --example small_fits -- <N> [threads] [seconds]
+//! cargo run -p meanshift --release --example small_fits -- <N> [threads] [seconds] [pool]
 //! ```
+//! With `pool`, every fit runs inside a pool of `threads` threads (as a large
+//! fit would), not on the calling thread.
 
 use meanshift::{
     estimate_bandwidth, fit, make_blobs, BandwidthOptions, BlobsOptions, Centers, Matrix,
@@ -45,14 +47,24 @@ fn main() {
         n_jobs: threads,
         ..Default::default()
     };
-    let started = Instant::now();
-    let mut fits = 0usize;
-    while started.elapsed().as_secs_f64() < seconds {
-        for _ in 0..100 {
-            std::hint::black_box(fit(&x, &options).expect("a fit"));
+    let pooled = args.get(3).is_some_and(|a| a == "pool");
+    let run = || {
+        let started = Instant::now();
+        let mut fits = 0usize;
+        while started.elapsed().as_secs_f64() < seconds {
+            for _ in 0..100 {
+                std::hint::black_box(fit(&x, &options).expect("a fit"));
+            }
+            fits += 100;
         }
-        fits += 100;
-    }
+        (started, fits)
+    };
+    let (started, fits) = if pooled {
+        let threads = threads.map_or_else(meanshift::cores, |t| t as usize);
+        meanshift::with_threads(threads, run).expect("a pool")
+    } else {
+        run()
+    };
     let per_fit = started.elapsed().as_secs_f64() / fits as f64;
     println!(
         "{n} points, bandwidth {bandwidth}: {:.2} µs a fit",

@@ -151,29 +151,29 @@ pub fn fit_observed(
     with_threads(threads, || fit_on_current_pool(x, options, observer))?
 }
 
-/// Up to this many distance terms (points × seeds × features, every point a
-/// seed when seeds are binned) a fit runs on the calling thread: below it,
-/// waking a pool and waiting for it costs more than the second thread saves
-/// (measured in BENCHMARKS.md, "Small fits").
-pub const SMALL_FIT_TERMS: usize = 2_000_000;
+/// Up to this many distance terms ([`fit_terms`]) a fit runs on the calling
+/// thread: below it, waking a pool and waiting for it costs more than the
+/// second thread saves (measured in BENCHMARKS.md, "Small fits").
+pub const CALLING_THREAD_TERMS: usize = 250_000;
+
+/// Up to this many distance terms an async fit in the Node binding runs on a
+/// pool of one: with many calls in flight, two such fits at once on two cores
+/// do more than one fit on both (1,000 2-D points, every point a seed).
+pub const ONE_THREAD_TERMS: usize = 2_000_000;
 
 /// Whether a fit of `x` is small enough to run on the calling thread.
 fn is_small(x: &Matrix, options: &MeanShiftOptions) -> bool {
-    is_small_fit(
-        x.n_rows(),
-        x.n_cols(),
-        options.seeds.as_ref().map(Matrix::n_rows),
-    )
+    let seeds = options.seeds.as_ref().map(Matrix::n_rows);
+    fit_terms(x.n_rows(), x.n_cols(), seeds) <= CALLING_THREAD_TERMS
 }
 
-/// Whether a fit of `n_rows` × `n_cols` with `seeds` given seeds (`None`: bins
-/// or every point) is small enough for one thread: `fit` then runs it on the
-/// calling thread, and the Node binding's async calls on a pool of one.
-pub fn is_small_fit(n_rows: usize, n_cols: usize, seeds: Option<usize>) -> bool {
+/// A bound on a fit's work, in distance terms: points × seeds × features, for
+/// `n_rows` × `n_cols` data and `seeds` given seeds (`None`: bins or every
+/// point, counted as every point).
+pub fn fit_terms(n_rows: usize, n_cols: usize, seeds: Option<usize>) -> usize {
     n_rows
         .saturating_mul(seeds.unwrap_or(n_rows))
         .saturating_mul(n_cols)
-        <= SMALL_FIT_TERMS
 }
 
 fn fit_on_current_pool(

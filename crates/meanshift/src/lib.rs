@@ -47,8 +47,8 @@ pub use bandwidth::{estimate_bandwidth, estimate_bandwidth_observed, BandwidthOp
 pub use blobs::{make_blobs, Blobs, BlobsOptions, Centers, MAX_BLOB_VALUES};
 pub use error::{Got, MeanShiftError, Result, TooLarge};
 pub use fit::{
-    fit, fit_observed, is_small_fit, predict, predict_attractors, AttractorModel,
-    ClusterAssignment, MeanShiftFit, MeanShiftOptions,
+    fit, fit_observed, fit_terms, predict, predict_attractors, AttractorModel, ClusterAssignment,
+    MeanShiftFit, MeanShiftOptions, CALLING_THREAD_TERMS, ONE_THREAD_TERMS,
 };
 pub use matrix::{Elements, Matrix};
 pub use observer::{Observer, Unobserved};

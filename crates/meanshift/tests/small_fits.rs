@@ -6,7 +6,8 @@ mod common;
 
 use common::same_bits;
 use meanshift::{
-    fit, make_blobs, with_threads, BlobsOptions, Centers, Matrix, MeanShiftOptions, RandomState,
+    fit, fit_terms, make_blobs, with_threads, BlobsOptions, Centers, Matrix, MeanShiftOptions,
+    RandomState, CALLING_THREAD_TERMS,
 };
 
 /// Blobs of `n` points in `dim` features, with duplicates and rounded values
@@ -37,7 +38,8 @@ fn small_fits_on_the_calling_thread_equal_the_pooled_fits() {
     let mut rng = RandomState::new(15);
     for case in 0..240u32 {
         let dim = 1 + case as usize % 8;
-        let n = 3 + rng.interval(300) as usize;
+        let n = 3 + rng.interval(150) as usize;
+        assert!(fit_terms(n, dim, None) <= CALLING_THREAD_TERMS);
         let x = data(n, dim, case);
         let x = Matrix::from_f64("X", &x, n, dim).unwrap();
         let given: Vec<f64> = (0..7 * dim).map(|_| rng.uniform(-8.0, 8.0)).collect();
