@@ -163,6 +163,21 @@ export function smallFitsTable(small) {
   return lines.join('\n');
 }
 
+/** BENCHMARKS.md's "Small fits" section body: what is measured, and the table (`small`: bench/results/small.json, or null). */
+export function smallFitsSection(small) {
+  const table = small ? smallFitsTable(small) : 'Not measured yet: `npm run bench:small -- --write` writes this table.';
+  return `A few hundred points (map markers, a user's sessions, one image's palette), where per-call and per-seed costs
+dominate (\`bench/small.mjs\`, one process, the implementations interleaved round by round). W1's blobs (centres (5,5),
+(3,3), (1,1), std 0.3, random_state 0) with 100 and 1,000 points, bandwidth \`estimateBandwidth(quantile 0.2, nSamples
+500)\`, every point a seed; the 3-point fit (bandwidth 1) is the fixed cost of a call. The peer is the plain-JS brute
+force written tight (\`meanShiftBruteTight\` in \`bench/plain-js.mjs\`: the brute force's loop, nothing allocated per
+seed or step), checked to give fast-meanshift's clusters and labels before any time is taken.
+
+${START}
+${table}
+${END}`;
+}
+
 const START = '<!-- small-fits -->';
 const END = '<!-- /small-fits -->';
 
