@@ -5,6 +5,8 @@
 //   npm run bench:small                 prints the table, writes bench/results/small.json
 //   npm run bench:small -- --write      also replaces the "Small fits" table in BENCHMARKS.md
 //   npm run bench:small -- --quick      fewer rounds
+//   npm run bench:small -- --blobs sklearn   scikit-learn's mean shift tutorial's blobs instead (centres (1,1),
+//                                       (-1,-1), (1,-1), std 0.6; bandwidth on all rows); not written to BENCHMARKS.md
 //
 // Data: the tutorial's blobs (W1's rule: centres (5,5), (3,3), (1,1), std 0.3, random_state 0) with 100
 // and 1,000 points, bandwidth estimateBandwidth(quantile 0.2, nSamples 500), every point a seed. The
@@ -91,14 +93,24 @@ function sameFit(js, model) {
   );
 }
 
-async function measure({ quick }) {
+/** The data of `--blobs`: W1's (default), or scikit-learn's mean shift tutorial's with the bandwidth estimated on all rows. */
+const DATA = {
+  w1: { blobs: BLOBS, rule: { quantile: 0.2, nSamples: 500, randomState: 0 } },
+  sklearn: {
+    blobs: { centers: [[1, 1], [-1, -1], [1, -1]], clusterStd: 0.6, randomState: 0 },
+    rule: { quantile: 0.2 },
+  },
+};
+
+async function measure({ quick, blobs }) {
   const { MeanShift, estimateBandwidth, makeBlobs } = await import('../dist/index.js');
   const rounds = quick ? 7 : 21;
   const datasets = {};
+  const { blobs: blobsOptions, rule } = DATA[blobs];
   for (const n of [100, 1000]) {
-    const { X } = makeBlobs({ nSamples: n, ...BLOBS });
+    const { X } = makeBlobs({ nSamples: n, ...blobsOptions });
     const data = Float64Array.from(X.flat());
-    const bandwidth = estimateBandwidth({ data, shape: [n, 2] }, { quantile: 0.2, nSamples: 500, randomState: 0 });
+    const bandwidth = estimateBandwidth({ data, shape: [n, 2] }, rule);
     datasets[n] = { n, data, bandwidth };
   }
   datasets[3] = { n: 3, data: datasets[100].data.slice(0, 6), bandwidth: 1 };
@@ -129,7 +141,7 @@ async function measure({ quick }) {
       asyncRows.push({ n, binSeeding, fitsPerSec: median(rates), runs: rates.length, total });
     }
   }
-  return { date: new Date().toISOString(), load: os.loadavg().map((x) => Number(x.toFixed(2))), cores: os.availableParallelism(), node: process.version, rows, asyncRows };
+  return { blobs, date: new Date().toISOString(), load: os.loadavg().map((x) => Number(x.toFixed(2))), cores: os.availableParallelism(), node: process.version, rows, asyncRows };
 }
 
 const check = (ok) => (ok ? '✅' : '❌');
@@ -196,11 +208,18 @@ export function savedSmallFits() {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { write: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
-  const small = await measure({ quick: values.quick });
+  const { values } = parseArgs({
+    options: { write: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, blobs: { type: 'string', default: 'w1' } },
+  });
+  if (!(values.blobs in DATA)) throw new Error(`bench:small: --blobs ${values.blobs}: one of ${Object.keys(DATA).join(', ')}`);
+  const small = await measure({ quick: values.quick, blobs: values.blobs });
   console.log(smallFitsTable(small));
-  writeFileSync(RESULTS, `${JSON.stringify(small, null, 1)}\n`);
-  if (values.write) {
+  if (values.blobs !== 'w1') {
+    console.log(`\n(--blobs ${values.blobs}: not saved)`);
+  } else {
+    writeFileSync(RESULTS, `${JSON.stringify(small, null, 1)}\n`);
+  }
+  if (values.write && values.blobs === 'w1') {
     writeFileSync(MD, withSmallFits(readFileSync(MD, 'utf8'), small));
     process.stderr.write('bench:small: wrote the Small fits table of BENCHMARKS.md\n');
   }
