@@ -51,10 +51,10 @@ export interface CopiedFit {
   warnings: Array<string>
 }
 
-export declare function estimateBandwidth(data: Data, nRows: number, nCols: number, quantile: number, nSamples: number | undefined | null, randomState: number, nJobs?: number | undefined | null): number
+export declare function estimateBandwidth(data: Data, nRows: number, nCols: number, quantile: number, nSamples: number | undefined | null, randomState: number, nJobs?: number | undefined | null, sampleWeight?: Float64Array | undefined | null): number
 
 /** `estimateBandwidth` off the JavaScript thread. */
-export declare function estimateBandwidthAsync(data: Data, nRows: number, nCols: number, quantile: number, nSamples: number | undefined | null, randomState: number, nJobs: number | undefined | null, control: TaskControl): Promise<number>
+export declare function estimateBandwidthAsync(data: Data, nRows: number, nCols: number, quantile: number, nSamples: number | undefined | null, randomState: number, nJobs: number | undefined | null, sampleWeight: Float64Array | undefined | null, control: TaskControl): Promise<number>
 
 export declare function fit(data: Data, nRows: number, nCols: number, options: NativeFitOptions): NativeFit
 
@@ -78,6 +78,10 @@ export interface NativeAttractorOptions {
   clusterAll: boolean
   nSeeds: number
   nJobs?: number
+  kernel: string
+  kernelCutoff: number
+  /** The training rows' weights, when the fit had them. */
+  sampleWeight?: Float64Array
 }
 
 export interface NativeBinSeeds {
@@ -114,12 +118,16 @@ export interface NativeClimbOptions {
   firstSeed: number
   totalSeeds?: number
   nJobs?: number
+  kernel: string
+  kernelCutoff: number
+  sampleWeight?: Float64Array
 }
 
 /** The climbs of a run of seeds, as JavaScript holds them (`Climbs` in `src/shards.ts`). */
 export interface NativeClimbs {
   positions: Float64Array
-  intensities: Uint32Array
+  /** Each climb's total pull (a count for the flat kernel without weights). */
+  intensities: Float64Array
   nIter: Uint32Array
   nFeatures: number
   firstSeed: number
@@ -151,6 +159,10 @@ export interface NativeFitOptions {
   nJobs?: number
   /** `'nearestCentroid'` (when absent) or `'attractor'`. */
   clusterAssignment?: string
+  kernel: string
+  kernelCutoff: number
+  /** One weight per row of X (`fit`'s second argument). */
+  sampleWeight?: Float64Array
 }
 
 /** `assignLabels`' options. */

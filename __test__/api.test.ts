@@ -63,6 +63,8 @@ describe('MeanShift object', () => {
       maxIter: 300,
       nJobs: null,
       clusterAssignment: 'nearestCentroid',
+      kernel: 'flat',
+      kernelCutoff: 3,
     });
     expect(ms.setParams({ clusterAll: false, maxIter: 10 })).toBe(ms);
     expect(ms.getParams()).toMatchObject({ bandwidth: 2, clusterAll: false, maxIter: 10 });

@@ -147,6 +147,31 @@ describe("clusterAssignment: 'attractor'", () => {
     expect(restored.predict(X)).toEqual(model.labels);
   });
 
+  it('climbs with the fit\'s weights and kernel: predict(X) gives the labels, also after JSON and setParams', () => {
+    const X = moons();
+    // Whole weights 0 to 3: a row of weight 0 seeds nothing but climbs for its label.
+    const weights = Float64Array.from(X, (_, i) => (i * 7) % 4);
+    for (const kernel of ['flat', 'gaussian', 'epanechnikov'] as const) {
+      const model = new MeanShift({ bandwidth: 0.4, kernel, clusterAssignment: 'attractor' }).fit(X, { sampleWeight: weights });
+      expect(model.predict(X), kernel).toEqual(model.labels);
+      // The model keeps its own copy of the weights, and the fit's kernel, whatever happens next.
+      const restored = MeanShift.fromJSON(JSON.stringify(model));
+      weights.reverse();
+      model.setParams({ kernel: 'flat', kernelCutoff: 1 });
+      expect(model.predict(X), kernel).toEqual(model.labels);
+      expect(restored.predict(X), kernel).toEqual(model.labels);
+      weights.reverse();
+    }
+    // A law of weights holds for attractor labels too: whole weights are repeated rows.
+    const repeated = X.flatMap((row, i) => Array.from({ length: weights[i]! }, () => row));
+    const byRepetition = new MeanShift({ bandwidth: 0.4, clusterAssignment: 'attractor' }).fit(repeated);
+    const weighted = new MeanShift({ bandwidth: 0.4, clusterAssignment: 'attractor' }).fit(X, { sampleWeight: weights });
+    const firstCopy = X.map((_, i) => weights.subarray(0, i).reduce((a, b) => a + b, 0));
+    X.forEach((_, i) => {
+      if (weights[i]! > 0) expect(weighted.labels[i], `row ${i}`).toBe(byRepetition.labels[firstCopy[i]!]);
+    });
+  });
+
   it('is the same for any nJobs, async or not, by the class or the functions', async () => {
     const { X } = strips();
     for (const binSeeding of [false, true]) {

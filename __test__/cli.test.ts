@@ -305,3 +305,37 @@ it('fast-meanshift-cli has the bin (dist/cli.js, which starts with a shebang) an
   expect(library.bin).toBeUndefined();
   expect(library.dependencies).toBeUndefined();
 });
+
+describe('cluster: --weights, --kernel, --kernel-cutoff (issue 16)', () => {
+  const weights = X.map((_, i) => (i * 7) % 4);
+  beforeAll(() => {
+    writeFileSync(at('weighted.csv'), `w,x,y\n${X.map((r, i) => [weights[i], r[0], r[1]].join(',')).join('\n')}\n`);
+  });
+
+  it.each([
+    ['a name', ['--weights', 'w']],
+    ['an index', ['--weights', '0']],
+    ['a name, with --columns', ['--weights', 'w', '--columns', 'x,y']],
+  ])('weights by %s give the library’s weighted fit', (_, flags) => {
+    const expected = new MeanShift({ bandwidth: BANDWIDTH, kernel: 'gaussian', kernelCutoff: 2 }).fit(X, { sampleWeight: weights });
+    const r = run(['cluster', 'weighted.csv', ...flags, '--bandwidth', String(BANDWIDTH), '--kernel', 'gaussian', '--kernel-cutoff', '2', '--labels', 'w.json', '--centers', 'w-centres.json'], tmp);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('features = x, y (2 of 3 columns)');
+    expect(JSON.parse(readFileSync(at('w.json'), 'utf8'))).toEqual(Array.from(expected.labels));
+    expect(JSON.parse(readFileSync(at('w-centres.json'), 'utf8'))).toEqual(expected.clusterCenters);
+  });
+
+  it('estimates the bandwidth with the weights', () => {
+    const r = run(['cluster', 'weighted.csv', '--weights', 'w', '--quantile', '0.2', '--json'], tmp);
+    expect(r.code).toBe(0);
+    const data = { data: Float64Array.from(X.flat()), shape: [X.length, 2] as [number, number] };
+    expect(JSON.parse(r.stdout).bandwidth).toBe(estimateBandwidth(data, { quantile: 0.2, sampleWeight: weights }));
+  });
+
+  it('bad weights and kernels are one-line errors', () => {
+    expectOneLineError(['cluster', 'weighted.csv', '--weights', 'nope', '--bandwidth', '1'], /--weights nope: weighted\.csv has no such column \(its columns are w, x, y\)/);
+    expectOneLineError(['cluster', 'weighted.csv', '--kernel', 'box'], /--kernel <K>' argument 'box' is invalid\. It must be flat, gaussian or epanechnikov\./);
+    expectOneLineError(['cluster', 'weighted.csv', '--kernel-cutoff', '2'], /--kernel-cutoff only applies with --kernel gaussian/);
+  });
+});

@@ -206,3 +206,64 @@ describe('invariances on data without exact ties', () => {
     );
   });
 });
+
+// Issue 16: the laws of sample weights, on continuous random data.
+describe('sample weights: laws', () => {
+  const kernels = fc.constantFrom('flat' as const, 'gaussian' as const, 'epanechnikov' as const);
+  const bandwidth = fc.double({ min: 0.8, max: 6, noNaN: true });
+  const bits = (m: MeanShift) => Buffer.from(Float64Array.from(m.clusterCenters.flat()).buffer).toString('hex');
+  const weightsFor = (n: number, salt: number, whole: boolean) =>
+    Array.from({ length: n }, (_, i) => ((i * 7 + salt) % 5) * (whole ? 1 : 0.375) + (i === 0 ? 1 : 0));
+
+  it('weights all 1 give the bits of no weights', () => {
+    fc.assert(
+      fc.property(continuousMatrix, bandwidth, kernels, (X, h, kernel) => {
+        const options = { bandwidth: h, kernel, maxIter: 50 };
+        const none = new MeanShift(options).fit(X);
+        const ones = new MeanShift(options).fit(X, { sampleWeight: X.map(() => 1) });
+        expect(bits(ones)).toBe(bits(none));
+        expect(ones.labels).toEqual(none.labels);
+        expect(ones.nIter).toBe(none.nIter);
+      }),
+      { numRuns: INVARIANCE_RUNS },
+    );
+  });
+
+  it('weights times a power of two give the same bits', () => {
+    fc.assert(
+      fc.property(continuousMatrix, bandwidth, kernels, fc.integer({ min: -10, max: 10 }), fc.nat(), (X, h, kernel, k, salt) => {
+        const options = { bandwidth: h, kernel, maxIter: 50 };
+        const w = weightsFor(X.length, salt, false);
+        const a = new MeanShift(options).fit(X, { sampleWeight: w });
+        const b = new MeanShift(options).fit(X, { sampleWeight: w.map((v) => v * 2 ** k) });
+        expect(bits(b)).toBe(bits(a));
+        expect(b.labels).toEqual(a.labels);
+        expect(b.nIter).toBe(a.nIter);
+      }),
+      { numRuns: INVARIANCE_RUNS },
+    );
+  });
+
+  it('whole weights give the fit of the rows repeated', () => {
+    fc.assert(
+      fc.property(continuousMatrix, bandwidth, fc.nat(), (X, h, salt) => {
+        const w = weightsFor(X.length, salt, true);
+        const repeated: number[][] = [];
+        const origin: number[] = [];
+        X.forEach((row, i) => {
+          for (let r = 0; r < w[i]!; r++) {
+            repeated.push(row);
+            origin.push(i);
+          }
+        });
+        const weighted = new MeanShift({ bandwidth: h }).fit(X, { sampleWeight: w });
+        const plain = new MeanShift({ bandwidth: h }).fit(repeated);
+        expect(weighted.nIter).toBe(plain.nIter);
+        expect(weighted.clusterCenters.length).toBe(plain.clusterCenters.length);
+        weighted.clusterCenters.flat().forEach((v, j) => expect(Math.abs(v - plain.clusterCenters.flat()[j]!)).toBeLessThanOrEqual(1e-9 * h));
+        origin.forEach((row, k) => expect(weighted.labels[row]).toBe(plain.labels[k]));
+      }),
+      { numRuns: INVARIANCE_RUNS },
+    );
+  });
+});

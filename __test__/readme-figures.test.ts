@@ -54,3 +54,14 @@ describe("BENCHMARKS.md's distributed figures", () => {
     for (const title of section.matchAll(/^\*(.+)\*:$/gm)) expect(saved).toContain(`## ${title[1]}`);
   });
 });
+
+describe("BENCHMARKS.md's issue-16 figures", () => {
+  it('are the table `node bench/weights.mjs 7 --write` saved in bench/results/weights.md', () => {
+    const saved = readFileSync(join(root, 'bench/results/weights.md'), 'utf8').split('\n');
+    const start = benchmarks.indexOf('## Sample weights, kernels and attractor labels');
+    const section = benchmarks.slice(start, benchmarks.indexOf('\n## ', start + 1));
+    const rows = section.split('\n').filter((line) => line.startsWith('|'));
+    expect(rows.length).toBe(6);
+    for (const row of rows) expect(saved, row).toContain(row);
+  });
+});

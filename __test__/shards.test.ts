@@ -47,13 +47,16 @@ interface Split {
 }
 
 /** The split fit's result. */
-function splitFit(X: number[][], options: MeanShiftOptions, split: Split) {
+type SplitOptions = MeanShiftOptions & { sampleWeight?: number[] };
+
+function splitFit(X: number[][], options: SplitOptions, split: Split) {
   const { result: fitSeeds } = captureWarnings(() => seedsFor(X, options));
   const { seeds, bandwidth } = fitSeeds;
   const [nSeeds, nFeatures] = seeds.shape;
   const climbs: Climbs[] = runs(nSeeds, split.seedRuns, split.cuts).map(([start, end]) => {
     const run = { data: seeds.data.subarray(start * nFeatures, end * nFeatures), shape: [end - start, nFeatures] as [number, number] };
-    const climbed = climbSeeds(X, run, { bandwidth, maxIter: options.maxIter, firstSeed: start, totalSeeds: nSeeds, nJobs: 1 });
+    const { kernel, kernelCutoff, sampleWeight } = options;
+    const climbed = climbSeeds(X, run, { bandwidth, maxIter: options.maxIter, firstSeed: start, totalSeeds: nSeeds, nJobs: 1, kernel, kernelCutoff, sampleWeight });
     return split.viaBuffers ? climbsFromBuffer(climbsToBuffer(climbed)) : climbed;
   });
   const modes = mergeModes(shuffled(climbs, split.order), { bandwidth });
@@ -65,10 +68,11 @@ function splitFit(X: number[][], options: MeanShiftOptions, split: Split) {
   return { centers: modes.clusterCenters.data, labels: Int32Array.from(labels), nIter: modes.nIter, bandwidth };
 }
 
-function expectSameAsFit(X: number[][], options: MeanShiftOptions, split: Split): void {
+function expectSameAsFit(X: number[][], options: SplitOptions, split: Split): void {
   let model: MeanShift;
   try {
-    model = captureWarnings(() => new MeanShift(options).fit(X)).result;
+    const { sampleWeight, ...params } = options;
+    model = captureWarnings(() => new MeanShift(params).fit(X, { sampleWeight })).result;
   } catch (error) {
     // E.g. no point within the bandwidth of any seed: the split fit fails the same way.
     const { code, parameter } = error as { code: string; parameter?: string };
@@ -109,6 +113,23 @@ const fitOptions: fc.Arbitrary<MeanShiftOptions> = fc.record({
 });
 
 describe('split fits give fit\'s bits', () => {
+  it('with sample weights and kernels (issue 16)', () => {
+    fc.assert(
+      fc.property(
+        dataSet,
+        fitOptions,
+        split,
+        fc.constantFrom('flat', 'gaussian', 'epanechnikov' as const),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (X, options, s, kernel, salt) => {
+          const sampleWeight = X.map((_, i) => ((i * 7 + salt) % 5) * 0.5 + (i === 0 ? 1 : 0));
+          expectSameAsFit(X, { ...options, kernel, kernelCutoff: 2, maxIter: Math.min(options.maxIter ?? 300, 40), sampleWeight }, s);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
   it('on random data sets, options and splits', () => {
     fc.assert(
       fc.property(dataSet, fitOptions, split, (X, options, s) => expectSameAsFit(X, options, s)),
@@ -226,14 +247,22 @@ describe('shard primitives: errors carry the code and the parameter', () => {
     const bad = (buffer: unknown, fn: (b: never) => unknown = matrixFromBuffer) => caught(() => fn(buffer as never));
     expect(bad(good.subarray(0, good.length - 1))).toMatchObject({ code: 'ERR_INVALID_BUFFER', parameter: 'buffer' });
     expect(bad(Buffer.from('not a buffer of ours at all....'))).toMatchObject({ code: 'ERR_INVALID_BUFFER' });
-    const v2 = Buffer.from(good);
-    v2[4] = 2;
-    expect(bad(v2).message).toContain('version 2 is not supported');
+    const v3 = Buffer.from(good);
+    v3[4] = 3;
+    expect(bad(v3).message).toContain('version 3 is not supported');
     expect(bad(good, climbsFromBuffer).message).toContain('holds a float64 matrix');
     expect(bad('text')).toMatchObject({ code: 'ERR_INVALID_BUFFER', name: 'TypeError' });
     const climbs = climbSeeds(X, X, { bandwidth: 1, firstSeed: 7, totalSeeds: 10 });
     const round = climbsFromBuffer(climbsToBuffer(climbs));
     expect(round).toEqual(climbs);
+    // Version 1 climbs (u32 intensities) are still read.
+    const n = climbs.intensities.length;
+    const v1 = Buffer.alloc(24 + climbs.positions.byteLength + 8 * n);
+    climbsToBuffer(climbs).copy(v1, 0, 0, 24 + climbs.positions.byteLength);
+    v1[4] = 1;
+    Buffer.from(Uint32Array.from(climbs.intensities).buffer).copy(v1, 24 + climbs.positions.byteLength);
+    Buffer.from(climbs.nIter.buffer, climbs.nIter.byteOffset, climbs.nIter.byteLength).copy(v1, 24 + climbs.positions.byteLength + 4 * n);
+    expect(climbsFromBuffer(v1)).toEqual(climbs);
     expect(bad(Buffer.concat([climbsToBuffer(climbs), Buffer.alloc(4)]), climbsFromBuffer)).toMatchObject({ code: 'ERR_INVALID_BUFFER' });
   });
 });

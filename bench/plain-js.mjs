@@ -417,3 +417,66 @@ export function meanShiftBruteTight(data, n, d, options) {
   }
   return { clusterCenters: centers, nClusters, labels, nIter, bandwidth: bw, nSeeds };
 }
+
+/**
+ * Brute-force Gaussian pull (issue 16): adds `Σ K(d) x` over the points within `cutoff × bandwidth`
+ * into `sum` and returns `Σ K(d)`, `K(d) = exp(-d² / 2h²)`. The same loop as the flat brute force.
+ */
+function bruteGaussianSum(data, n, d, bw2, cutoff) {
+  const reach2 = cutoff * cutoff * bw2;
+  const scale = 1 / (2 * bw2);
+  if (d === 2) {
+    return (pos, sum) => {
+      const p0 = pos[0];
+      const p1 = pos[1];
+      let s0 = 0;
+      let s1 = 0;
+      let total = 0;
+      for (let i = 0; i < 2 * n; i += 2) {
+        const x = data[i];
+        const y = data[i + 1];
+        const a = x - p0;
+        const b = y - p1;
+        const d2 = a * a + b * b;
+        if (d2 <= reach2) {
+          const k = Math.exp(-d2 * scale);
+          s0 += k * x;
+          s1 += k * y;
+          total += k;
+        }
+      }
+      sum[0] = s0;
+      sum[1] = s1;
+      return total;
+    };
+  }
+  return (pos, sum) => {
+    sum.fill(0);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const o = i * d;
+      let s = 0;
+      for (let k = 0; k < d; k++) {
+        const t = data[o + k] - pos[k];
+        s += t * t;
+      }
+      if (s <= reach2) {
+        const w = Math.exp(-s * scale);
+        for (let k = 0; k < d; k++) sum[k] += w * data[o + k];
+        total += w;
+      }
+    }
+    return total;
+  };
+}
+
+/**
+ * Gaussian-kernel mean shift, brute force (`kernel: 'gaussian'`, `kernelCutoff` 3 by default):
+ * every step scans all `n` rows; the stop rule, merging and labels are the flat brute force's.
+ * @param {Float64Array} data row-major, `n × d` @param {number} n @param {number} d
+ * @param {Options & { kernelCutoff?: number }} options
+ */
+export function meanShiftGaussianBrute(data, n, d, options) {
+  const cutoff = options.kernelCutoff ?? 3;
+  return meanShiftWith(data, n, d, (bw2) => bruteGaussianSum(data, n, d, bw2, cutoff), options);
+}

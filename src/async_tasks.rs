@@ -399,6 +399,11 @@ fn queue_call<'env, T: ToNapiValue + 'static, R: Send + 'static>(
     Ok(promise)
 }
 
+/// A copy of the sample weights for a call that runs later.
+fn weights_copy(weights: Option<&[f64]>) -> meanshift::Result<Option<Vec<f64>>> {
+    weights.map(|w| copy_of("sample_weight", w)).transpose()
+}
+
 /// `fit` off the JavaScript thread: the same result, bit for bit.
 #[napi(catch_unwind, ts_return_type = "Promise<NativeFit>")]
 pub fn fit_async<'env>(
@@ -430,14 +435,15 @@ pub fn fit_async<'env>(
             .as_deref()
             .map(|s| copy_of("seeds", s))
             .transpose()?;
-        Ok((settings, threads, Owned::copy(&data)?, seeds))
+        let weights = weights_copy(options.sample_weight.as_deref())?;
+        Ok((settings, threads, Owned::copy(&data)?, seeds, weights))
     })();
-    let (settings, threads, x, seeds) =
+    let (settings, threads, x, seeds, weights) =
         prepared.map_err(|e: MeanShiftError| js_error::from_core(env, &e, Some(OWNER)))?;
     let compute = Box::new(
         move |observer: &Shared| -> meanshift::Result<MeanShiftFit> {
             let x = matrix("X", x.elements(), n_rows, n_cols)?;
-            let options = settings.options(seeds.as_deref(), x.n_cols())?;
+            let options = settings.options(seeds.as_deref(), weights.as_deref(), x.n_cols())?;
             meanshift::fit_observed(&x, &options, observer)
         },
     );
@@ -456,19 +462,21 @@ pub fn estimate_bandwidth_async<'env>(
     n_samples: Option<f64>,
     random_state: f64,
     n_jobs: Option<f64>,
+    sample_weight: Option<Float64Array>,
     control: &TaskControl,
 ) -> Result<Object<'env>> {
     const OWNER: &str = "estimateBandwidthAsync";
     let prepared = (|| {
         let (options, threads) =
             crate::convert::bandwidth_settings(quantile, n_samples, random_state, n_jobs)?;
-        Ok((options, threads, Owned::copy(&data)?))
+        let weights = weights_copy(sample_weight.as_deref())?;
+        Ok((options, threads, Owned::copy(&data)?, weights))
     })();
-    let (options, threads, x) =
+    let (options, threads, x, weights) =
         prepared.map_err(|e: MeanShiftError| js_error::from_core(env, &e, Some(OWNER)))?;
     let compute = Box::new(move |observer: &Shared| -> meanshift::Result<f64> {
         let x = matrix("X", x.elements(), n_rows, n_cols)?;
-        meanshift::estimate_bandwidth_observed(&x, &options, observer)
+        meanshift::estimate_bandwidth_weighted_observed(&x, weights.as_deref(), &options, observer)
     });
     queue_call(env, control, threads, OWNER, compute, |b| b)
 }
@@ -489,6 +497,7 @@ pub fn climb_seeds_async<'env>(
 ) -> Result<Object<'env>> {
     const OWNER: &str = "climbSeedsAsync";
     let prepared = (|| {
+        let weights = weights_copy(options.sample_weight.as_deref())?;
         let options = options.to_core()?;
         let threads = meanshift::resolve_threads(options.n_jobs)?;
         Ok((
@@ -496,14 +505,19 @@ pub fn climb_seeds_async<'env>(
             threads,
             Owned::copy(&data)?,
             Owned::copy_named("seeds", &seeds)?,
+            weights,
         ))
     })();
-    let (options, threads, x, seeds) =
+    let (options, threads, x, seeds, weights) =
         prepared.map_err(|e: MeanShiftError| js_error::from_core(env, &e, Some(OWNER)))?;
     let compute = Box::new(
         move |observer: &Shared| -> meanshift::Result<meanshift::ClimbShard> {
             let x = matrix("X", x.elements(), n_rows, n_cols)?;
             let seeds = matrix("seeds", seeds.elements(), seeds_rows, seeds_cols)?;
+            let options = meanshift::ClimbOptions {
+                sample_weight: weights.as_deref(),
+                ..options
+            };
             meanshift::climb_seeds_observed(&x, &seeds, &options, observer)
         },
     );

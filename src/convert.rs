@@ -9,8 +9,8 @@ use meanshift::params::{
 };
 use meanshift::{
     AttractorModel, BandwidthOptions, BlobsOptions, Centers, ClimbOptions, ClimbShard,
-    ClusterAssignment, Elements, FitSeeds, LabelOptions, Matrix, MeanShiftError, MeanShiftFit,
-    MeanShiftOptions, Modes, Result,
+    ClusterAssignment, Elements, FitSeeds, Kernel, LabelOptions, Matrix, MeanShiftError,
+    MeanShiftFit, MeanShiftOptions, Modes, Result,
 };
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -52,6 +52,10 @@ pub struct NativeFitOptions {
     pub n_jobs: Option<f64>,
     /// `'nearestCentroid'` (when absent) or `'attractor'`.
     pub cluster_assignment: Option<String>,
+    pub kernel: String,
+    pub kernel_cutoff: f64,
+    /// One weight per row of X (`fit`'s second argument).
+    pub sample_weight: Option<Float64Array>,
 }
 
 /// A fitted model: centres row-major.
@@ -123,6 +127,8 @@ pub(crate) struct FitSettings {
     max_iter: usize,
     pub n_jobs: Option<i64>,
     cluster_assignment: ClusterAssignment,
+    kernel: Kernel,
+    kernel_cutoff: f64,
 }
 
 impl FitSettings {
@@ -139,13 +145,17 @@ impl FitSettings {
             max_iter: mean_shift::MAX_ITER.count(options.max_iter)?,
             n_jobs: n_jobs(&mean_shift::N_JOBS, options.n_jobs)?,
             cluster_assignment: cluster_assignment(options.cluster_assignment.as_deref())?,
+            kernel: Kernel::parse(&options.kernel)?,
+            kernel_cutoff: mean_shift::KERNEL_CUTOFF.check(options.kernel_cutoff)?,
         })
     }
 
-    /// The core's options, with `seeds` (row-major, `n_cols` wide) attached.
+    /// The core's options, with `seeds` (row-major, `n_cols` wide) and the
+    /// sample weights attached.
     pub fn options<'a>(
         &self,
         seeds: Option<&'a [f64]>,
+        sample_weight: Option<&'a [f64]>,
         n_cols: usize,
     ) -> Result<MeanShiftOptions<'a>> {
         let seeds = match (seeds, self.seeds_rows) {
@@ -164,6 +174,9 @@ impl FitSettings {
             cluster_all: self.cluster_all,
             max_iter: self.max_iter,
             n_jobs: self.n_jobs,
+            kernel: self.kernel,
+            kernel_cutoff: self.kernel_cutoff,
+            sample_weight,
             cluster_assignment: self.cluster_assignment,
         })
     }
@@ -185,11 +198,15 @@ pub struct NativeAttractorOptions {
     pub cluster_all: bool,
     pub n_seeds: f64,
     pub n_jobs: Option<f64>,
+    pub kernel: String,
+    pub kernel_cutoff: f64,
+    /// The training rows' weights, when the fit had them.
+    pub sample_weight: Option<Float64Array>,
 }
 
 impl NativeAttractorOptions {
     /// The core's model over `x` (the training data) and `centers`, checked.
-    pub fn model<'a>(&self, x: Matrix<'a>, centers: &'a [f64]) -> Result<AttractorModel<'a>> {
+    pub fn model<'a>(&'a self, x: Matrix<'a>, centers: &'a [f64]) -> Result<AttractorModel<'a>> {
         Ok(AttractorModel {
             x,
             cluster_centers: centers,
@@ -197,6 +214,9 @@ impl NativeAttractorOptions {
             max_iter: mean_shift::MAX_ITER.count(self.max_iter)?,
             cluster_all: self.cluster_all,
             n_seeds: Matrix::dimension("seeds", 0, self.n_seeds)?,
+            kernel: Kernel::parse(&self.kernel)?,
+            kernel_cutoff: mean_shift::KERNEL_CUTOFF.check(self.kernel_cutoff)?,
+            sample_weight: self.sample_weight.as_deref(),
         })
     }
 }
@@ -320,12 +340,19 @@ pub struct NativeClimbOptions {
     pub first_seed: f64,
     pub total_seeds: Option<f64>,
     pub n_jobs: Option<f64>,
+    pub kernel: String,
+    pub kernel_cutoff: f64,
+    pub sample_weight: Option<Float64Array>,
 }
 
 impl NativeClimbOptions {
-    /// The core's options, each value checked by its rule.
-    pub fn to_core(&self) -> Result<ClimbOptions> {
+    /// The core's options, each value checked by its rule, without the
+    /// sample weights (which the caller attaches, borrowed or copied).
+    pub fn to_core(&self) -> Result<ClimbOptions<'static>> {
         Ok(ClimbOptions {
+            kernel: Kernel::parse(&self.kernel)?,
+            kernel_cutoff: climb_seeds::KERNEL_CUTOFF.check(self.kernel_cutoff)?,
+            sample_weight: None,
             bandwidth: climb_seeds::BANDWIDTH.check(self.bandwidth)?,
             max_iter: climb_seeds::MAX_ITER.count(self.max_iter)?,
             first_seed: climb_seeds::FIRST_SEED.count(self.first_seed)?,
@@ -342,7 +369,8 @@ impl NativeClimbOptions {
 #[napi(object)]
 pub struct NativeClimbs {
     pub positions: Float64Array,
-    pub intensities: Uint32Array,
+    /// Each climb's total pull (a count for the flat kernel without weights).
+    pub intensities: Float64Array,
     pub n_iter: Uint32Array,
     pub n_features: u32,
     pub first_seed: f64,
@@ -360,7 +388,7 @@ impl From<ClimbShard> for NativeClimbs {
             n_features: shard.n_features as u32,
             first_seed: shard.first_seed as f64,
             positions: shard.positions.into(),
-            intensities: counts(shard.intensities),
+            intensities: shard.intensities.into(),
             n_iter: counts(shard.n_iter),
         }
     }
@@ -392,7 +420,7 @@ impl NativeClimbs {
             first_seed,
             n_features,
             positions: self.positions.to_vec(),
-            intensities: self.intensities.iter().map(|&c| c as usize).collect(),
+            intensities: self.intensities.to_vec(),
             n_iter: self.n_iter.iter().map(|&c| c as usize).collect(),
         })
     }

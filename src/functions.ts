@@ -3,7 +3,7 @@ import { describe, typeError, withFields } from './errors.js';
 import { type Matrix, toFlat, toRows } from './matrix.js';
 import { emitWarnings } from './meanshift.js';
 import { addon } from './binding.js';
-import { checkBoolean, checkNumber, rejectUnknown, stripUndefined } from './options.js';
+import { checkBoolean, checkNumber, rejectUnknown, type SampleWeight, stripUndefined, toSampleWeight } from './options.js';
 import { checkAsyncOptions, runTask } from './async.js';
 
 const MAX_SEED = 2 ** 32 - 1;
@@ -17,6 +17,12 @@ export interface EstimateBandwidthOptions {
   randomState?: number;
   /** Threads, as in `MeanShift`. */
   nJobs?: number | null;
+  /**
+   * One weight per row (finite, >= 0, not all 0): the rank becomes a cumulative weight
+   * (`quantile × total weight`; with whole weights `max(1, floor(...))`, so that they equal the rows
+   * repeated) and the mean over rows is weighted.
+   */
+  sampleWeight?: SampleWeight | null;
 }
 
 /**
@@ -25,7 +31,7 @@ export interface EstimateBandwidthOptions {
  */
 export function estimateBandwidth(X: Matrix, options: EstimateBandwidthOptions = {}): number {
   const a = bandwidthArguments(X, options, 'estimateBandwidth', BANDWIDTH_OPTION_NAMES);
-  return addon.estimateBandwidth(a.x.data, a.x.nRows, a.x.nCols, a.quantile, a.nSamples, a.randomState, a.nJobs);
+  return addon.estimateBandwidth(a.x.data, a.x.nRows, a.x.nCols, a.quantile, a.nSamples, a.randomState, a.nJobs, a.sampleWeight);
 }
 
 /**
@@ -40,12 +46,13 @@ export async function estimateBandwidthAsync(
   const a = bandwidthArguments(X, options, owner, [...BANDWIDTH_OPTION_NAMES, 'signal']);
   const checked = checkAsyncOptions(owner, options.signal, undefined);
   return runTask(
-    (control) => addon.estimateBandwidthAsync(a.x.data, a.x.nRows, a.x.nCols, a.quantile, a.nSamples, a.randomState, a.nJobs, control),
+    (control) =>
+      addon.estimateBandwidthAsync(a.x.data, a.x.nRows, a.x.nCols, a.quantile, a.nSamples, a.randomState, a.nJobs, a.sampleWeight, control),
     checked,
   );
 }
 
-const BANDWIDTH_OPTION_NAMES = ['quantile', 'nSamples', 'randomState', 'nJobs'];
+const BANDWIDTH_OPTION_NAMES = ['quantile', 'nSamples', 'randomState', 'nJobs', 'sampleWeight'];
 
 /** estimateBandwidth's input and options, their types checked (their values are the core's rules). */
 function bandwidthArguments(X: Matrix, options: EstimateBandwidthOptions, owner: string, names: string[]) {
@@ -55,7 +62,8 @@ function bandwidthArguments(X: Matrix, options: EstimateBandwidthOptions, owner:
   const nSamples = checkNumber('nSamples', owner, o.nSamples, true) ?? undefined;
   const randomState = checkNumber('randomState', owner, o.randomState) as number;
   const nJobs = checkNumber('nJobs', owner, o.nJobs, true) ?? undefined;
-  return { x: toFlat(X), quantile, nSamples, randomState, nJobs };
+  const sampleWeight = toSampleWeight(o.sampleWeight, owner);
+  return { x: toFlat(X), quantile, nSamples, randomState, nJobs, sampleWeight };
 }
 
 /**

@@ -3,7 +3,7 @@
 //! acts on (`parameter`, `row`, `column`). The codes are listed in the README.
 
 use meanshift::params::{plain_number, rules_of, EntryPoint, Terms};
-use meanshift::MeanShiftError;
+use meanshift::{MeanShiftError, WeightProblem};
 use napi::bindgen_prelude::*;
 use napi::{JsRangeError, JsTypeError};
 
@@ -72,6 +72,11 @@ fn code(error: &MeanShiftError) -> &'static str {
         MeanShiftError::NoBinSeeds { .. } => "ERR_NO_BIN_SEEDS",
         MeanShiftError::Aborted => "ABORT_ERR",
         MeanShiftError::ThreadPool { .. } => "ERR_THREAD_POOL",
+        MeanShiftError::Weight { problem, .. } => match problem {
+            WeightProblem::NonFinite => "ERR_NON_FINITE",
+            WeightProblem::Length { .. } => "ERR_INVALID_SHAPE",
+            WeightProblem::Negative | WeightProblem::AllZero => "ERR_INVALID_WEIGHT",
+        },
     }
 }
 
@@ -123,6 +128,9 @@ pub(crate) fn from_core(env: &Env, error: &MeanShiftError, owner: Option<&str>) 
         MeanShiftError::NonFinite { row, column, .. } => {
             fields.push(("row", Field::Index(*row)));
             fields.push(("column", Field::Index(*column)));
+        }
+        MeanShiftError::Weight { row: Some(row), .. } => {
+            fields.push(("row", Field::Index(*row)));
         }
         // What a caller needs to word its own advice (the CLI names its flags).
         MeanShiftError::NoPointWithinBandwidth { bandwidth } => {

@@ -42,7 +42,11 @@ pub fn fit<'env>(
     let model = with_errors(env, "MeanShift", || {
         let x = matrix("X", elements(&data), n_rows, n_cols)?;
         let settings = FitSettings::new(&options)?;
-        let options = settings.options(options.seeds.as_deref(), x.n_cols())?;
+        let options = settings.options(
+            options.seeds.as_deref(),
+            options.sample_weight.as_deref(),
+            x.n_cols(),
+        )?;
         meanshift::fit_observed(&x, &options, &Unobserved)
     })?;
     CopiedFit::new(env, model)
@@ -109,12 +113,18 @@ pub fn estimate_bandwidth(
     n_samples: Option<f64>,
     random_state: f64,
     n_jobs: Option<f64>,
+    sample_weight: Option<Float64Array>,
 ) -> Result<f64> {
     with_errors(env, "estimateBandwidth", || {
         let (options, threads) = bandwidth_settings(quantile, n_samples, random_state, n_jobs)?;
         let x = matrix("X", elements(&data), n_rows, n_cols)?;
         meanshift::with_threads(threads, || {
-            meanshift::estimate_bandwidth_observed(&x, &options, &Unobserved)
+            meanshift::estimate_bandwidth_weighted_observed(
+                &x,
+                sample_weight.as_deref(),
+                &options,
+                &Unobserved,
+            )
         })?
     })
 }
@@ -184,7 +194,11 @@ pub fn seeds_for(
     with_errors(env, "seedsFor", || {
         let x = matrix("X", elements(&data), n_rows, n_cols)?;
         let settings = FitSettings::new(&options)?;
-        let options = settings.options(options.seeds.as_deref(), x.n_cols())?;
+        let options = settings.options(
+            options.seeds.as_deref(),
+            options.sample_weight.as_deref(),
+            x.n_cols(),
+        )?;
         Ok(meanshift::seeds_for(&x, &options)?.into())
     })
 }
@@ -205,7 +219,11 @@ pub fn climb_seeds(
     with_errors(env, "climbSeeds", || {
         let x = matrix("X", elements(&data), n_rows, n_cols)?;
         let seeds = matrix("seeds", elements(&seeds), seeds_rows, seeds_cols)?;
-        Ok(meanshift::climb_seeds(&x, &seeds, &options.to_core()?)?.into())
+        let core = meanshift::ClimbOptions {
+            sample_weight: options.sample_weight.as_deref(),
+            ..options.to_core()?
+        };
+        Ok(meanshift::climb_seeds(&x, &seeds, &core)?.into())
     })
 }
 

@@ -5,18 +5,32 @@ import {
   checkNumber,
   checkString,
   type ClusterAssignment,
+  type Kernel,
   MEAN_SHIFT_DEFAULTS,
   type MeanShiftOptions,
   type ResolvedMeanShiftOptions,
   rejectUnknown,
   resolveMeanShiftOptions,
+  type SampleWeight,
   stripUndefined,
+  toSampleWeight,
 } from './options.js';
 import { type AsyncOptions, checkAsyncOptions, runTask } from './async.js';
 
 const OPTION_NAMES = Object.keys(MEAN_SHIFT_DEFAULTS);
 const ASYNC_OPTION_NAMES = ['signal', 'onProgress'];
 const PREDICT_OPTION_NAMES = ['clusterAssignment'];
+const FIT_OPTION_NAMES = ['sampleWeight'];
+
+/** `fit`'s second argument: what belongs to the data, not to the estimator. */
+export interface FitOptions {
+  /**
+   * One weight per row of X (finite, >= 0, not all 0): a step moves to the weighted mean, a bin's
+   * frequency is its weight, and a row of weight 0 seeds nothing but is labelled. Whole weights
+   * give the result of the rows repeated that many times.
+   */
+  sampleWeight?: SampleWeight | null;
+}
 const JSON_FORMAT = 'fast-meanshift/MeanShift';
 
 /** What `meanShift` returns. */
@@ -38,7 +52,16 @@ export interface MeanShiftJSON {
     nFeaturesIn: number;
     bandwidth: number;
     /** A model fitted with `clusterAssignment: 'attractor'`: what `predict` climbs over. */
-    attractor?: { X: number[][]; nSeeds: number; maxIter: number; clusterAll: boolean };
+    attractor?: {
+      X: number[][];
+      nSeeds: number;
+      maxIter: number;
+      clusterAll: boolean;
+      /** Absent in models saved before kernels and weights: 'flat', 3 and none. */
+      kernel?: Kernel;
+      kernelCutoff?: number;
+      sampleWeight?: number[] | null;
+    };
   } | null;
 }
 
@@ -54,9 +77,13 @@ export interface PredictOptions {
  */
 interface AttractorBasis {
   x: FlatMatrix;
+  /** The training rows' weights (`null`: none given). */
+  sampleWeight: Float64Array | null;
   nSeeds: number;
   maxIter: number;
   clusterAll: boolean;
+  kernel: Kernel;
+  kernelCutoff: number;
 }
 
 interface Fitted {
@@ -75,8 +102,8 @@ export function emitWarnings(warnings: readonly string[]): void {
   for (const message of warnings) process.emitWarning(message, { type: 'UserWarning', code: 'FAST_MEANSHIFT' });
 }
 
-/** The native fit's arguments, from validated inputs. */
-export function nativeFitOptions(o: ResolvedMeanShiftOptions): NativeFitOptions {
+/** The native fit's arguments, from validated inputs (and the sample weights, as a Float64Array). */
+export function nativeFitOptions(o: ResolvedMeanShiftOptions, sampleWeight?: Float64Array): NativeFitOptions {
   const seeds: FlatMatrix | null = o.seeds === null ? null : toFlat(o.seeds, 'seeds');
   return {
     bandwidth: o.bandwidth ?? undefined,
@@ -88,21 +115,32 @@ export function nativeFitOptions(o: ResolvedMeanShiftOptions): NativeFitOptions 
     maxIter: o.maxIter,
     nJobs: o.nJobs ?? undefined,
     clusterAssignment: o.clusterAssignment,
+    kernel: o.kernel,
+    kernelCutoff: o.kernelCutoff,
+    sampleWeight,
   };
+}
+
+/** What an attractor model keeps of its training data: the rows and their weights. */
+interface KeptData {
+  x: FlatMatrix;
+  sampleWeight: Float64Array | null;
 }
 
 /**
  * The training data an attractor model keeps: `x` itself when `toFlat` built it from rows (no
- * one else holds it), else a copy (the caller may change its typed array after `fit`).
+ * one else holds it), else a copy (the caller may change its typed array after `fit`); the same
+ * for the weights (`given` as passed, `weights` as converted).
  */
-function keptCopy(X: Matrix, x: FlatMatrix): FlatMatrix {
-  return Array.isArray(X) ? x : { ...x, data: x.data.slice() };
+function keptBasis(X: Matrix, x: FlatMatrix, given: unknown, weights: Float64Array | undefined): KeptData {
+  const data = Array.isArray(X) ? x : { ...x, data: x.data.slice() };
+  const sampleWeight = weights === undefined ? null : weights === given ? weights.slice() : weights;
+  return { x: data, sampleWeight };
 }
 
-/** The fitted state of a native result, its warnings emitted; `x` is kept for attractor models. */
-function fittedFrom(result: NativeFit, o: ResolvedMeanShiftOptions, x: FlatMatrix): Fitted {
+/** The fitted state of a native result, its warnings emitted; `kept` for attractor models. */
+function fittedFrom(result: NativeFit, o: ResolvedMeanShiftOptions, kept: KeptData | null): Fitted {
   emitWarnings(result.warnings);
-  const attractor = o.clusterAssignment === 'attractor';
   return {
     centers: result.clusterCenters,
     nClusters: result.nClusters,
@@ -111,7 +149,14 @@ function fittedFrom(result: NativeFit, o: ResolvedMeanShiftOptions, x: FlatMatri
     nIter: result.nIter,
     bandwidth: result.bandwidth,
     clusterAssignment: o.clusterAssignment,
-    attractor: attractor ? { x, nSeeds: result.nSeeds, maxIter: o.maxIter, clusterAll: o.clusterAll } : null,
+    attractor: kept && {
+      ...kept,
+      nSeeds: result.nSeeds,
+      maxIter: o.maxIter,
+      clusterAll: o.clusterAll,
+      kernel: o.kernel,
+      kernelCutoff: o.kernelCutoff,
+    },
   };
 }
 
@@ -132,13 +177,16 @@ export class MeanShift {
     this.#options = stripUndefined(options);
   }
 
-  /** Finds the clusters of `X`; options are validated here. */
-  fit(X: Matrix): this {
+  /** Finds the clusters of `X` (its rows weighing `sampleWeight`); options are validated here. */
+  fit(X: Matrix, fitOptions: FitOptions = {}): this {
+    rejectUnknown(fitOptions, FIT_OPTION_NAMES, 'MeanShift.fit');
     const resolved = resolveMeanShiftOptions(this.#options);
+    const sampleWeight = toSampleWeight(fitOptions.sampleWeight, 'MeanShift');
     const x = toFlat(X);
-    const options = nativeFitOptions(resolved);
+    const options = nativeFitOptions(resolved, sampleWeight);
     const result = addon.fit(x.data, x.nRows, x.nCols, options);
-    this.#fitted = fittedFrom(result, resolved, resolved.clusterAssignment === 'attractor' ? keptCopy(X, x) : x);
+    const kept = resolved.clusterAssignment === 'attractor' ? keptBasis(X, x, fitOptions.sampleWeight, sampleWeight) : null;
+    this.#fitted = fittedFrom(result, resolved, kept);
     return this;
   }
 
@@ -150,14 +198,15 @@ export class MeanShift {
    * Rejects with an {@link AbortError} when `signal` aborts (at once if it already has);
    * `onProgress` receives `{ done, total }` seeds (see {@link AsyncOptions}).
    */
-  async fitAsync(X: Matrix, options: AsyncOptions = {}): Promise<this> {
-    rejectUnknown(options, ASYNC_OPTION_NAMES, 'MeanShift.fitAsync');
+  async fitAsync(X: Matrix, options: AsyncOptions & FitOptions = {}): Promise<this> {
+    rejectUnknown(options, [...ASYNC_OPTION_NAMES, ...FIT_OPTION_NAMES], 'MeanShift.fitAsync');
     const checked = checkAsyncOptions('MeanShift.fitAsync', options.signal, options.onProgress);
     const resolved = resolveMeanShiftOptions(this.#options);
+    const sampleWeight = toSampleWeight(options.sampleWeight, 'MeanShift');
     const x = toFlat(X);
-    const fitOptions = nativeFitOptions(resolved);
+    const fitOptions = nativeFitOptions(resolved, sampleWeight);
     // Copied now: the caller may change X while the fit runs.
-    const kept = resolved.clusterAssignment === 'attractor' ? keptCopy(X, x) : x;
+    const kept = resolved.clusterAssignment === 'attractor' ? keptBasis(X, x, options.sampleWeight, sampleWeight) : null;
     const result = await runTask((control) => addon.fitAsync(x.data, x.nRows, x.nCols, fitOptions, control), checked);
     this.#fitted = fittedFrom(result, resolved, kept);
     return this;
@@ -190,19 +239,22 @@ export class MeanShift {
           "Fit it with clusterAssignment: 'attractor' to predict attractors.",
       );
     }
-    const { x: training, nSeeds, maxIter, clusterAll } = basis;
+    const { x: training, nSeeds, maxIter, clusterAll, kernel, kernelCutoff, sampleWeight } = basis;
     return addon.predictAttractors(x.data, x.nRows, x.nCols, training.data, training.nRows, training.nCols, fitted.centers, {
       bandwidth: fitted.bandwidth,
       maxIter,
       clusterAll,
       nSeeds,
       nJobs,
+      kernel,
+      kernelCutoff,
+      sampleWeight: sampleWeight ?? undefined,
     });
   }
 
   /** `fit(X).labels`: may hold `-1` when `clusterAll` is false. */
-  fitPredict(X: Matrix): Int32Array {
-    return this.fit(X).labels;
+  fitPredict(X: Matrix, fitOptions: FitOptions = {}): Int32Array {
+    return this.fit(X, fitOptions).labels;
   }
 
   /** The options, defaults filled in. */
@@ -269,6 +321,9 @@ export class MeanShift {
             nSeeds: fitted.attractor.nSeeds,
             maxIter: fitted.attractor.maxIter,
             clusterAll: fitted.attractor.clusterAll,
+            kernel: fitted.attractor.kernel,
+            kernelCutoff: fitted.attractor.kernelCutoff,
+            sampleWeight: fitted.attractor.sampleWeight && Array.from(fitted.attractor.sampleWeight),
           },
         }),
       },
@@ -316,14 +371,29 @@ function restoreFitted(fitted: NonNullable<MeanShiftJSON['fitted']>): Fitted {
   }
   let attractor: AttractorBasis | null = null;
   if (fitted.attractor !== undefined) {
-    const { X, nSeeds, maxIter, clusterAll } = fitted.attractor ?? ({} as Partial<AttractorBasis & { X: unknown }>);
+    const saved = fitted.attractor ?? ({} as Partial<NonNullable<typeof fitted.attractor>>);
+    const { X, nSeeds, maxIter, clusterAll, kernel = 'flat', kernelCutoff = 3, sampleWeight = null } = saved;
     if (!Array.isArray(X) || X.length === 0) bad('attractor.X');
-    const x = toFlat(X, 'fitted.attractor.X');
+    const x = toFlat(X!, 'fitted.attractor.X');
     if (x.nCols !== nFeaturesIn || !x.data.every(Number.isFinite)) bad('attractor.X');
-    if (!Number.isInteger(nSeeds) || nSeeds < 1) bad('attractor.nSeeds');
-    if (!Number.isInteger(maxIter) || maxIter < 0) bad('attractor.maxIter');
+    if (!Number.isInteger(nSeeds) || nSeeds! < 1) bad('attractor.nSeeds');
+    if (!Number.isInteger(maxIter) || maxIter! < 0) bad('attractor.maxIter');
     if (typeof clusterAll !== 'boolean') bad('attractor.clusterAll');
-    attractor = { x, nSeeds, maxIter, clusterAll };
+    if (typeof kernel !== 'string') bad('attractor.kernel');
+    if (typeof kernelCutoff !== 'number') bad('attractor.kernelCutoff');
+    // The values' ranges are the core's rules, checked when predict climbs.
+    if (sampleWeight !== null && (!Array.isArray(sampleWeight) || sampleWeight.length !== x.nRows || !sampleWeight.every((w) => typeof w === 'number'))) {
+      bad('attractor.sampleWeight');
+    }
+    attractor = {
+      x,
+      nSeeds: nSeeds!,
+      maxIter: maxIter!,
+      clusterAll: clusterAll!,
+      kernel,
+      kernelCutoff,
+      sampleWeight: sampleWeight === null ? null : Float64Array.from(sampleWeight),
+    };
   }
   return {
     centers: Float64Array.from(centers.data),
@@ -339,18 +409,23 @@ function restoreFitted(fitted: NonNullable<MeanShiftJSON['fitted']>): Fitted {
 }
 
 /** `sklearn.cluster.mean_shift`: fits and returns centres, labels and the iteration count. */
-export function meanShift(X: Matrix, options: MeanShiftOptions = {}): MeanShiftResult {
-  return resultOf(new MeanShift(options).fit(X));
+export function meanShift(X: Matrix, options: MeanShiftOptions & FitOptions = {}): MeanShiftResult {
+  // Unknown names are the constructor's to reject, as before there were fit options.
+  const { sampleWeight, ...params } = options ?? {};
+  return resultOf(new MeanShift(params).fit(X, { sampleWeight }));
 }
 
 /**
  * {@link meanShift} off the event loop, with `signal` and `onProgress` among the options
  * (see {@link MeanShift.fitAsync}).
  */
-export async function meanShiftAsync(X: Matrix, options: MeanShiftOptions & AsyncOptions = {}): Promise<MeanShiftResult> {
-  rejectUnknown(options, [...OPTION_NAMES, ...ASYNC_OPTION_NAMES], 'meanShiftAsync');
-  const { signal, onProgress, ...params } = options;
-  return resultOf(await new MeanShift(params).fitAsync(X, { signal, onProgress }));
+export async function meanShiftAsync(
+  X: Matrix,
+  options: MeanShiftOptions & FitOptions & AsyncOptions = {},
+): Promise<MeanShiftResult> {
+  rejectUnknown(options, [...OPTION_NAMES, ...FIT_OPTION_NAMES, ...ASYNC_OPTION_NAMES], 'meanShiftAsync');
+  const { signal, onProgress, sampleWeight, ...params } = options;
+  return resultOf(await new MeanShift(params).fitAsync(X, { signal, onProgress, sampleWeight }));
 }
 
 function resultOf(model: MeanShift): MeanShiftResult {

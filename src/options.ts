@@ -23,10 +23,23 @@ export interface MeanShiftOptions {
    * `bandwidth` of the climb's end); the model then keeps a copy of `X` for `predict`.
    */
   clusterAssignment?: ClusterAssignment;
+  /**
+   * How the points within reach pull a climb step: `'flat'` (scikit-learn's mean), `'gaussian'`
+   * (`exp(-d²/2h²)` within `kernelCutoff × bandwidth`) or `'epanechnikov'` (`1 - d²/h²` within the bandwidth).
+   */
+  kernel?: Kernel;
+  /** The Gaussian kernel's reach, in bandwidths. */
+  kernelCutoff?: number;
 }
 
 /** The values of `clusterAssignment`. */
 export type ClusterAssignment = 'nearestCentroid' | 'attractor';
+
+/** A climb step's kernel (see {@link MeanShiftOptions.kernel}). */
+export type Kernel = 'flat' | 'gaussian' | 'epanechnikov';
+
+/** One weight per row of X: finite, >= 0, not all 0. */
+export type SampleWeight = Float64Array | Float32Array | readonly number[];
 
 /** Every option with its default. */
 export const MEAN_SHIFT_DEFAULTS = {
@@ -38,6 +51,8 @@ export const MEAN_SHIFT_DEFAULTS = {
   maxIter: 300,
   nJobs: null,
   clusterAssignment: 'nearestCentroid',
+  kernel: 'flat',
+  kernelCutoff: 3,
 } as const satisfies Required<MeanShiftOptions>;
 
 export type ResolvedMeanShiftOptions = {
@@ -92,7 +107,30 @@ export function resolveMeanShiftOptions(options: MeanShiftOptions, owner = 'Mean
   checkNumber('maxIter', owner, o.maxIter);
   checkNumber('nJobs', owner, o.nJobs, true);
   checkString('clusterAssignment', owner, o.clusterAssignment);
+  checkString('kernel', owner, o.kernel);
+  checkNumber('kernelCutoff', owner, o.kernelCutoff);
   return o;
+}
+
+/**
+ * `sampleWeight` as the Float64Array the core reads (a Float64Array as is, without a copy), or
+ * `undefined` when absent. Only the JavaScript types are checked here; the values (finite, >= 0,
+ * one per row, not all 0) are the core's rule.
+ */
+export function toSampleWeight(value: unknown, owner: string): Float64Array | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof Float64Array) return value;
+  if (value instanceof Float32Array) return Float64Array.from(value);
+  if (!Array.isArray(value)) throwTypeError(owner, 'sampleWeight', value);
+  const weights = new Float64Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const w: unknown = value[i];
+    if (typeof w !== 'number') {
+      throw typeError(`sampleWeight[${i}] must be a number. Got ${describe(w)} instead.`, { parameter: 'sampleWeight', row: i });
+    }
+    weights[i] = w;
+  }
+  return weights;
 }
 
 export function stripUndefined<T extends object>(options: T): Partial<T> {

@@ -6,8 +6,19 @@
 import { addon, type NativeClimbs } from './binding.js';
 import { describe, typeError } from './errors.js';
 import { type DenseMatrix, type Matrix, toFlat } from './matrix.js';
-import { emitWarnings, nativeFitOptions } from './meanshift.js';
-import { checkBoolean, checkNumber, type MeanShiftOptions, rejectUnknown, resolveMeanShiftOptions, stripUndefined } from './options.js';
+import { emitWarnings, type FitOptions, nativeFitOptions } from './meanshift.js';
+import {
+  checkBoolean,
+  checkNumber,
+  checkString,
+  type Kernel,
+  type MeanShiftOptions,
+  rejectUnknown,
+  resolveMeanShiftOptions,
+  type SampleWeight,
+  stripUndefined,
+  toSampleWeight,
+} from './options.js';
 import { type AsyncOptions, checkAsyncOptions, runTask } from './async.js';
 
 /** What {@link seedsFor} returns: the seeds `fit` climbs, and the bandwidth it uses. */
@@ -27,8 +38,11 @@ export interface FitSeeds {
 export interface Climbs {
   /** Where each climb ended, row-major, `nFeatures` values per seed. */
   positions: Float64Array;
-  /** Points within the bandwidth at each climb's last step; 0: no point, the seed is dropped. */
-  intensities: Uint32Array;
+  /**
+   * Each climb's pull at its last step: the points within the bandwidth (flat kernel, no weights),
+   * else `Σ w·K`; 0: nothing in reach, the seed is dropped.
+   */
+  intensities: Float64Array;
   /** Iterations each climb completed (`fit`'s `nIter` is the largest). */
   nIter: Uint32Array;
   nFeatures: number;
@@ -51,6 +65,11 @@ export interface ClimbSeedsOptions {
   totalSeeds?: number | null;
   /** Threads, as `MeanShift`'s. */
   nJobs?: number | null;
+  /** As `MeanShift`'s (the fit's). */
+  kernel?: Kernel;
+  kernelCutoff?: number;
+  /** The fit's sample weights, one per row of X. */
+  sampleWeight?: SampleWeight | null;
 }
 
 /** {@link mergeModes}' options. */
@@ -77,20 +96,33 @@ export interface AssignLabelsOptions {
   nJobs?: number | null;
 }
 
-const SEEDS_FOR_OPTIONS = ['bandwidth', 'seeds', 'binSeeding', 'minBinFreq', 'clusterAll', 'maxIter', 'nJobs'];
-const CLIMB_OPTIONS = ['bandwidth', 'maxIter', 'firstSeed', 'totalSeeds', 'nJobs'];
+const SEEDS_FOR_OPTIONS = [
+  'bandwidth',
+  'seeds',
+  'binSeeding',
+  'minBinFreq',
+  'clusterAll',
+  'maxIter',
+  'nJobs',
+  'kernel',
+  'kernelCutoff',
+  'sampleWeight',
+];
+const CLIMB_OPTIONS = ['bandwidth', 'maxIter', 'firstSeed', 'totalSeeds', 'nJobs', 'kernel', 'kernelCutoff', 'sampleWeight'];
 
 /**
  * The seeds `fit(X)` with these options would climb (the `seeds` option, one per occupied bin with
  * `binSeeding`, or every row) and the bandwidth it would use (estimated when `bandwidth` is
  * `null`: pass the returned one on to the other steps).
  */
-export function seedsFor(X: Matrix, options: MeanShiftOptions = {}): FitSeeds {
+export function seedsFor(X: Matrix, options: MeanShiftOptions & FitOptions = {}): FitSeeds {
   const owner = 'seedsFor';
   rejectUnknown(options, SEEDS_FOR_OPTIONS, owner);
-  const resolved = resolveMeanShiftOptions(stripUndefined(options), owner);
+  const { sampleWeight, ...params } = options ?? {};
+  const resolved = resolveMeanShiftOptions(stripUndefined(params), owner);
+  const weights = toSampleWeight(sampleWeight, owner);
   const x = toFlat(X);
-  const result = addon.seedsFor(x.data, x.nRows, x.nCols, nativeFitOptions(resolved));
+  const result = addon.seedsFor(x.data, x.nRows, x.nCols, nativeFitOptions(resolved, weights));
   emitWarnings(result.warnings);
   return {
     seeds: { data: result.seeds, shape: [result.nSeeds, result.nFeatures] },
@@ -102,8 +134,11 @@ export function seedsFor(X: Matrix, options: MeanShiftOptions = {}): FitSeeds {
 function climbArguments(owner: string, options: ClimbSeedsOptions, known: string[]) {
   rejectUnknown(options, known, owner);
   if (options === undefined || options === null) checkNumber('bandwidth', owner, undefined);
-  const o = { maxIter: 300, firstSeed: 0, totalSeeds: null, nJobs: null, ...stripUndefined(options) };
+  const o = { maxIter: 300, firstSeed: 0, totalSeeds: null, nJobs: null, kernel: 'flat', kernelCutoff: 3, ...stripUndefined(options) };
   return {
+    kernel: checkString('kernel', owner, o.kernel),
+    kernelCutoff: checkNumber('kernelCutoff', owner, o.kernelCutoff) as number,
+    sampleWeight: toSampleWeight(o.sampleWeight, owner),
     bandwidth: checkNumber('bandwidth', owner, o.bandwidth) as number,
     maxIter: checkNumber('maxIter', owner, o.maxIter) as number,
     firstSeed: checkNumber('firstSeed', owner, o.firstSeed) as number,
@@ -182,7 +217,7 @@ function checkClimbs(c: unknown, name: string): NativeClimbs {
   if (c === null || typeof c !== 'object') bad('positions');
   const { positions, intensities, nIter, nFeatures, firstSeed } = c as Climbs;
   if (!(positions instanceof Float64Array)) bad('positions');
-  if (!(intensities instanceof Uint32Array)) bad('intensities');
+  if (!(intensities instanceof Float64Array)) bad('intensities');
   if (!(nIter instanceof Uint32Array)) bad('nIter');
   if (!Number.isInteger(nFeatures) || nFeatures < 0 || nFeatures > 2 ** 32 - 1) bad('nFeatures');
   if (typeof firstSeed !== 'number') bad('firstSeed');

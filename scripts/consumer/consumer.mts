@@ -32,6 +32,8 @@ import {
   type ErrorCode,
   type ErrorFields,
   type EstimateBandwidthOptions,
+  type FitOptions,
+  type Kernel,
   type MakeBlobsOptions,
   type Matrix,
   type MeanShiftJSON,
@@ -39,6 +41,7 @@ import {
   type MeanShiftResult,
   type PredictOptions,
   type Progress,
+  type SampleWeight,
 } from 'fast-meanshift';
 // The same package as `require` sees it: its types must be the same declarations (dist/index.d.ts
 // re-exports dist/index.d.cts, as dist/index.js re-exports dist/index.cjs).
@@ -71,6 +74,11 @@ const columnarLabels: Int32Array = new MeanShift({ bandwidth, seeds: columnar })
 const assignment: ClusterAssignment = 'attractor';
 const predictOptions: PredictOptions = { clusterAssignment: assignment };
 const attractorLabels: Int32Array = new MeanShift({ bandwidth, clusterAssignment: assignment }).fit(rows).predict(rows, predictOptions);
+const kernel: Kernel = 'gaussian';
+const weights: SampleWeight = Float32Array.from(X, (_, i) => 1 + (i % 3));
+const fitOptions: FitOptions = { sampleWeight: weights };
+const weighted: MeanShiftResult = meanShift(rows, { bandwidth, kernel, kernelCutoff: 2, sampleWeight: weights });
+const weightedModel: MeanShift = new MeanShift({ bandwidth, kernel: 'epanechnikov' }).fit(dense, fitOptions);
 
 let notFitted: NotFittedError | undefined;
 try {
@@ -132,4 +140,4 @@ const shardLabels: Int32Array = assignLabels(rows, matrixFromBuffer(matrixToBuff
 // @ts-expect-error: unknown options are a type error (and a TypeError at run time)
 new MeanShift({ bandwith: 1 });
 
-export const summary = { y, shardLabels, columnarLabels, attractorLabels, centers, labels, nIter, params, predicted, result, seeds, message, code, parameter, fitted: json.fitted };
+export const summary = { y, shardLabels, columnarLabels, attractorLabels, weighted, weightedModel, centers, labels, nIter, params, predicted, result, seeds, message, code, parameter, fitted: json.fitted };

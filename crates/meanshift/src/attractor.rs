@@ -102,7 +102,7 @@ pub(crate) fn attractor_labels(
     labels.par_extend((0..n_samples).into_par_iter().map(|i| {
         let climb = climb_of.map_or(i, |c| c[i]);
         let end = climbs.position(climb);
-        let found_points = climbs.intensities[climb] > 0;
+        let found_points = climbs.intensities[climb] > 0.0;
         label_of_end(index.as_ref(), end, found_points, radius2, cluster_all)
     }));
     Ok(labels)

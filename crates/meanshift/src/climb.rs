@@ -1,12 +1,13 @@
 //! A climb: from a seed, step to the mean of the points within the bandwidth
-//! until a step is short enough or the iterations run out
-//! (scikit-learn's `_mean_shift_single_seed`).
+//! (weighted by the sample weights and the kernel, see [`Step`]) until a step
+//! is short enough or the iterations run out (scikit-learn's
+//! `_mean_shift_single_seed`).
 //!
 //! The step's query comes from [`crate::index`]; the stop rule,
 //! [`stops`] (with [`move_to`]), is shared with the lock-step climbs of
 //! [`crate::rounds`], so both end every climb at the same iteration.
 
-use crate::index::BallSum;
+use crate::index::Step;
 use crate::observer::Observer;
 use crate::progress::{Progress, Tally};
 use rayon::prelude::*;
@@ -17,9 +18,10 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Climb {
     pub position: Vec<f64>,
-    /// Points within the bandwidth of the position before the last move; 0 when
-    /// the seed had no neighbour at all (it is then discarded).
-    pub intensity: usize,
+    /// The total pull (points within the bandwidth, for the flat kernel
+    /// without weights) at the position before the last move; 0 when the seed
+    /// had no neighbour at all (it is then discarded).
+    pub intensity: f64,
     /// Iterations completed; the last move is not counted.
     pub completed: usize,
 }
@@ -31,7 +33,7 @@ pub(crate) struct Climbs {
     pub dim: usize,
     /// Row-major, `dim` values per seed.
     pub positions: Vec<f64>,
-    pub intensities: Vec<usize>,
+    pub intensities: Vec<f64>,
     pub completed: Vec<usize>,
 }
 
@@ -54,6 +56,13 @@ impl Climbs {
     pub fn position(&self, seed: usize) -> &[f64] {
         &self.positions[seed * self.dim..(seed + 1) * self.dim]
     }
+
+    /// Multiplies every intensity by `scale` (uniform weights, climbed as none).
+    pub fn scale_intensities(&mut self, scale: f64) {
+        if scale != 1.0 {
+            self.intensities.iter_mut().for_each(|i| *i *= scale);
+        }
+    }
 }
 
 /// A move at most this long ends a climb (scikit-learn's `stop_thresh`).
@@ -70,41 +79,39 @@ pub(crate) fn stop_distance(bandwidth: f64) -> f64 {
 /// it stops when a move is at most `1e-3 * bandwidth` long or after
 /// `max_iter` completed iterations (so at most `max_iter + 1` moves).
 #[cfg(test)]
-pub(crate) fn climb(seed: &[f64], index: &dyn BallSum, bandwidth: f64, max_iter: usize) -> Climb {
+pub(crate) fn climb(seed: &[f64], index: &dyn Step, bandwidth: f64, max_iter: usize) -> Climb {
     climb_counting(seed, index, bandwidth, max_iter, &mut || ())
 }
 
 /// [`climb`], calling `on_query` after each of its queries.
 fn climb_counting(
     seed: &[f64],
-    index: &dyn BallSum,
+    index: &dyn Step,
     bandwidth: f64,
     max_iter: usize,
     on_query: &mut dyn FnMut(),
 ) -> Climb {
     let dim = seed.len();
     let stop = stop_distance(bandwidth);
-    let radius2 = bandwidth * bandwidth;
     let mut position = seed.to_vec();
     let mut mean = vec![0.0; dim];
     let mut completed = 0;
     loop {
         mean.fill(0.0);
-        let count = index.ball_sum(&position, radius2, &mut mean);
+        let total = index.step(&position, &mut mean);
         on_query();
-        if count == 0 {
+        if total == 0.0 {
             return Climb {
                 position,
-                intensity: 0,
+                intensity: 0.0,
                 completed,
             };
         }
-        let n = count as f64;
-        mean.iter_mut().for_each(|s| *s /= n);
+        mean.iter_mut().for_each(|s| *s /= total);
         if moved_and_stops(&mut position, &mean, stop, completed, max_iter) {
             return Climb {
                 position,
-                intensity: count,
+                intensity: total,
                 completed,
             };
         }
@@ -154,7 +161,7 @@ pub(crate) fn stops(shift: f64, stop: f64, completed: usize, max_iter: usize) ->
 pub(crate) fn climb_each(
     seeds: &[f64],
     dim: usize,
-    index: &dyn BallSum,
+    index: &dyn Step,
     (bandwidth, max_iter): (f64, usize),
     build: Duration,
     observer: &dyn Observer,
@@ -213,7 +220,7 @@ pub(crate) fn climb_each(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::{for_climbs, ClimbIndex};
+    use crate::index::{for_climbs, ClimbIndex, ClimbKind};
 
     /// X = [0, 1, 2, 10] (1-D), bandwidth 1.5, one seed at 0:
     /// move 1: neighbours {0, 1} -> 0.5; move 2: {0, 1, 2} (2 is exactly on the radius) -> 1.0;
@@ -221,9 +228,9 @@ mod tests {
     const LINE: [f64; 4] = [0.0, 1.0, 2.0, 10.0];
 
     /// What a fit climbs on for `LINE` (a 1-D sum tree).
-    fn line_index() -> Box<dyn BallSum> {
-        match for_climbs(&LINE, 1, 1, 1.5).unwrap() {
-            ClimbIndex::BallSums(sums) => sums,
+    fn line_index() -> Box<dyn Step> {
+        match for_climbs(&LINE, 1, 1, &ClimbKind::flat(1.5)).unwrap() {
+            ClimbIndex::Steps(sums) => sums,
             ClimbIndex::Bands(_) => panic!("no bands in 1-D"),
         }
     }
@@ -234,7 +241,7 @@ mod tests {
         let c = climb(&[0.0], index.as_ref(), 1.5, 0);
         assert_eq!(
             (c.position.clone(), c.intensity, c.completed),
-            (vec![0.5], 2, 0)
+            (vec![0.5], 2.0, 0)
         );
     }
 
@@ -245,19 +252,19 @@ mod tests {
         let c = climb(&[0.0], index.as_ref(), 1.5, 1);
         assert_eq!(
             (c.position.clone(), c.intensity, c.completed),
-            (vec![1.0], 3, 1)
+            (vec![1.0], 3.0, 1)
         );
         // Unlimited: a third move of length 0 stops the climb; it is not counted.
         let c = climb(&[0.0], index.as_ref(), 1.5, 300);
         assert_eq!(
             (c.position.clone(), c.intensity, c.completed),
-            (vec![1.0], 3, 2)
+            (vec![1.0], 3.0, 2)
         );
         // A seed with no neighbour stays put with intensity 0.
         let c = climb(&[5.0], index.as_ref(), 1.5, 300);
         assert_eq!(
             (c.position.clone(), c.intensity, c.completed),
-            (vec![5.0], 0, 0)
+            (vec![5.0], 0.0, 0)
         );
     }
 }

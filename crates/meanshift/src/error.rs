@@ -31,6 +31,19 @@ pub enum TooLarge {
     },
 }
 
+/// What is wrong with a `sample_weight`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WeightProblem {
+    /// Not one weight per row of X.
+    Length { got: usize, expected: usize },
+    /// A NaN or infinite weight (at `row`).
+    NonFinite,
+    /// A weight below 0 (at `row`).
+    Negative,
+    /// Every weight is 0: no point has any mass.
+    AllZero,
+}
+
 /// Everything that can go wrong in the core.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MeanShiftError {
@@ -70,6 +83,14 @@ pub enum MeanShiftError {
         column: usize,
     },
 
+    /// A `sample_weight` that is not finite values >= 0, one per row, not all 0;
+    /// `row` and `value` name the first bad weight when there is one.
+    Weight {
+        problem: WeightProblem,
+        row: Option<usize>,
+        value: f64,
+    },
+
     /// A matrix whose feature count disagrees with the model's or with X's.
     Features {
         matrix: &'static str,
@@ -106,6 +127,7 @@ impl MeanShiftError {
                 | Self::Dimension { .. }
                 | Self::NonFinite { .. }
                 | Self::Features { .. }
+                | Self::Weight { .. }
                 | Self::TooLarge { .. }
         )
     }
@@ -120,6 +142,7 @@ impl MeanShiftError {
             | Self::NonFinite { matrix, .. }
             | Self::Features { matrix, .. } => Some(matrix),
             Self::TooLarge { what, .. } => Some(what),
+            Self::Weight { .. } => Some("sample_weight"),
             Self::NoBinSeeds { .. } => Some("min_bin_freq"),
             Self::NoPointWithinBandwidth { .. } => Some("bandwidth"),
             Self::Aborted | Self::ThreadPool { .. } => None,
@@ -200,6 +223,31 @@ impl MeanShiftError {
                 name(matrix),
                 name(by)
             ),
+            Self::Weight {
+                problem,
+                row,
+                value,
+            } => {
+                let weight = name("sample_weight");
+                let at = row.map(|r| format!("{weight}[{r}]")).unwrap_or(weight.clone());
+                match problem {
+                    WeightProblem::Length { got, expected } => format!(
+                        "{weight} has {got} values, but X has {expected} rows: one weight per row is required."
+                    ),
+                    WeightProblem::NonFinite => format!(
+                        "Input {weight} contains {} (row {}).",
+                        if value.is_nan() { "NaN" } else { "infinity" },
+                        row.unwrap_or(0)
+                    ),
+                    WeightProblem::Negative => format!(
+                        "{at} must be a finite number >= 0. Got {} instead.",
+                        terms.number(*value)
+                    ),
+                    WeightProblem::AllZero => format!(
+                        "{weight} must not be all 0: at least one row needs a positive weight."
+                    ),
+                }
+            }
             Self::NoPointWithinBandwidth { bandwidth } => format!(
                 "No point was within bandwidth={bandwidth:.6} of any seed. Try a different seeding strategy or increase the bandwidth."
             ),

@@ -5,18 +5,20 @@
 //! ([`crate::attractor`]).
 
 use crate::attractor::{attractor_labels, sample_climbs};
-use crate::bandwidth::{estimate_bandwidth_observed, BandwidthOptions};
+use crate::bandwidth::{estimate_bandwidth_weighted_observed, BandwidthOptions};
 use crate::climb::{climb_each, Climbs};
 use crate::error::{MeanShiftError, Result};
-use crate::index::{for_climbs, ClimbIndex};
+use crate::index::{for_climbs, ClimbIndex, ClimbKind};
+use crate::kernel::Kernel;
 use crate::label::assign_labels;
 use crate::matrix::Matrix;
 use crate::merge::{modes_by_intensity, suppress_near_duplicates};
 use crate::observer::{Observer, Unobserved};
 use crate::params::mean_shift as rules;
 use crate::rounds::climb_in_rounds;
-use crate::seeding::{get_bin_seeds, SeedPrecision};
+use crate::seeding::{bin_seeds, SeedPrecision};
 use crate::threads::{on_calling_thread, resolve_threads, with_threads};
+use crate::weights::Weights;
 use std::borrow::Cow;
 
 /// `MeanShift`'s parameters, with scikit-learn's defaults in `Default`.
@@ -33,6 +35,12 @@ pub struct MeanShiftOptions<'a> {
     pub max_iter: usize,
     /// joblib's convention, see [`resolve_threads`].
     pub n_jobs: Option<i64>,
+    /// How the points within reach pull a climb step ([`Kernel::Flat`]: scikit-learn's).
+    pub kernel: Kernel,
+    /// The Gaussian kernel's reach, in bandwidths.
+    pub kernel_cutoff: f64,
+    /// One weight per row of X (finite, >= 0, not all 0); `None`: all 1.
+    pub sample_weight: Option<&'a [f64]>,
     /// How samples get their label.
     pub cluster_assignment: ClusterAssignment,
 }
@@ -77,6 +85,9 @@ impl Default for MeanShiftOptions<'_> {
             cluster_all: true,
             max_iter: 300,
             n_jobs: None,
+            kernel: Kernel::Flat,
+            kernel_cutoff: 3.0,
+            sample_weight: None,
             cluster_assignment: ClusterAssignment::NearestCentroid,
         }
     }
@@ -106,14 +117,17 @@ impl MeanShiftFit {
     }
 }
 
-/// Checks `x` and the options against [`crate::params::mean_shift`]'s rules.
-pub(crate) fn validate(x: &Matrix, options: &MeanShiftOptions) -> Result<()> {
+/// Checks `x` and the options against [`crate::params::mean_shift`]'s rules;
+/// returns the checked sample weights.
+pub(crate) fn validate<'a>(x: &Matrix, options: &MeanShiftOptions<'a>) -> Result<Weights<'a>> {
     x.require_non_empty(Some("MeanShift"))?;
     if let Some(b) = options.bandwidth {
         rules::BANDWIDTH.check(b)?;
     }
     rules::MIN_BIN_FREQ.count_of(options.min_bin_freq)?;
     rules::MAX_ITER.count_of(options.max_iter)?;
+    rules::KERNEL_CUTOFF.check(options.kernel_cutoff)?;
+    let weights = Weights::check(options.sample_weight, x.n_rows())?;
     if let Some(seeds) = &options.seeds {
         if seeds.n_rows() == 0 {
             return Err(rules::SEEDS.broken_by("0 rows".into()));
@@ -127,7 +141,7 @@ pub(crate) fn validate(x: &Matrix, options: &MeanShiftOptions) -> Result<()> {
             });
         }
     }
-    Ok(())
+    Ok(weights)
 }
 
 /// Fits mean shift to `x` with scikit-learn's semantics. The climbs run in
@@ -143,12 +157,14 @@ pub fn fit_observed(
     options: &MeanShiftOptions,
     observer: &dyn Observer,
 ) -> Result<MeanShiftFit> {
-    validate(x, options)?;
+    let weights = validate(x, options)?;
     let threads = resolve_threads(options.n_jobs)?;
     if is_small(x, options) {
-        return on_calling_thread(|| fit_on_current_pool(x, options, observer))?;
+        return on_calling_thread(|| fit_on_current_pool(x, options, weights, observer))?;
     }
-    with_threads(threads, || fit_on_current_pool(x, options, observer))?
+    with_threads(threads, || {
+        fit_on_current_pool(x, options, weights, observer)
+    })?
 }
 
 /// Up to this many distance terms ([`fit_terms`]) a fit runs on the calling
@@ -179,12 +195,14 @@ pub fn fit_terms(n_rows: usize, n_cols: usize, seeds: Option<usize>) -> usize {
 fn fit_on_current_pool(
     x: &Matrix,
     options: &MeanShiftOptions,
+    weights: Weights,
     observer: &dyn Observer,
 ) -> Result<MeanShiftFit> {
     let dim = x.n_cols();
     let points = x.to_f64()?;
     let mut warnings = Vec::new();
-    let (bandwidth, seeds) = bandwidth_and_seeds(x, &points, options, observer, &mut warnings)?;
+    let (bandwidth, seeds) =
+        bandwidth_and_seeds(x, &points, options, weights, observer, &mut warnings)?;
     let n_seeds = seeds.len() / dim;
     let attractor = options.cluster_assignment == ClusterAssignment::Attractor;
     let samples = match attractor {
@@ -199,15 +217,8 @@ fn fit_on_current_pool(
         }
         _ => Cow::Borrowed(&seeds[..]),
     };
-    let climbs = climb_all(
-        &points,
-        &starts,
-        n_seeds,
-        dim,
-        bandwidth,
-        options.max_iter,
-        observer,
-    )?;
+    let settings = ClimbSettings::of(options, bandwidth, weights);
+    let climbs = climb_all(&points, &starts, n_seeds, dim, &settings, observer)?;
     let n_iter = climbs.completed[..n_seeds]
         .iter()
         .copied()
@@ -248,17 +259,23 @@ pub(crate) fn bandwidth_and_seeds<'a>(
     x: &Matrix<'a>,
     points: &'a [f64],
     options: &MeanShiftOptions<'a>,
+    weights: Weights<'a>,
     observer: &dyn Observer,
     warnings: &mut Vec<String>,
 ) -> Result<(f64, Cow<'a, [f64]>)> {
     let (bandwidth, precision) = match options.bandwidth {
         Some(b) => (b, SeedPrecision::Float32),
         None => (
-            estimate_bandwidth_observed(x, &BandwidthOptions::default(), observer)?,
+            estimate_bandwidth_weighted_observed(
+                x,
+                options.sample_weight,
+                &BandwidthOptions::default(),
+                observer,
+            )?,
             SeedPrecision::Float64,
         ),
     };
-    let seeds = seeds(x, points, options, bandwidth, precision, warnings)?;
+    let seeds = seeds(x, points, options, weights, bandwidth, precision, warnings)?;
     Ok((bandwidth, seeds))
 }
 
@@ -267,7 +284,7 @@ pub(crate) fn bandwidth_and_seeds<'a>(
 pub(crate) fn merge_ends<'a>(
     dim: usize,
     bandwidth: f64,
-    ends: impl Iterator<Item = (&'a [f64], usize)>,
+    ends: impl Iterator<Item = (&'a [f64], f64)>,
 ) -> Result<Vec<f64>> {
     let modes = modes_by_intensity(dim, ends);
     if modes.is_empty() {
@@ -282,11 +299,14 @@ pub(crate) fn orphan_radius(cluster_all: bool, bandwidth: f64) -> Option<f64> {
     (!cluster_all).then_some(bandwidth)
 }
 
-/// Where the climbs start: the given seeds, one per occupied bin, or every point.
+/// Where the climbs start: the given seeds, one per bin that weighs at least
+/// `min_bin_freq`, or every point (of positive weight: a row of weight 0 is
+/// as if it were absent, as a row repeated 0 times).
 fn seeds<'a>(
     x: &Matrix<'a>,
     points: &'a [f64],
     options: &MeanShiftOptions<'a>,
+    weights: Weights,
     bandwidth: f64,
     precision: SeedPrecision,
     warnings: &mut Vec<String>,
@@ -294,7 +314,7 @@ fn seeds<'a>(
     Ok(match (&options.seeds, options.bin_seeding) {
         (Some(seeds), _) => seeds.to_f64()?,
         (None, true) => {
-            let binned = get_bin_seeds(x, bandwidth, options.min_bin_freq, precision)?;
+            let binned = bin_seeds(x, bandwidth, options.min_bin_freq, precision, weights)?;
             warnings.extend(binned.warning);
             if binned.seeds.is_empty() {
                 return Err(MeanShiftError::NoBinSeeds {
@@ -304,8 +324,41 @@ fn seeds<'a>(
             }
             binned.seeds.into()
         }
-        (None, false) => Cow::Borrowed(points),
+        (None, false) => match weights.varying() {
+            None => Cow::Borrowed(points),
+            Some(w) => Cow::Owned(
+                points
+                    .chunks_exact(x.n_cols())
+                    .zip(w)
+                    .filter(|(_, &w)| w > 0.0)
+                    .flat_map(|(row, _)| row.iter().copied())
+                    .collect(),
+            ),
+        },
     })
+}
+
+/// What every climb of a fit shares: the bandwidth, the iterations, the kernel
+/// and the points' weights.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClimbSettings<'w> {
+    pub bandwidth: f64,
+    pub max_iter: usize,
+    pub kernel: Kernel,
+    pub kernel_cutoff: f64,
+    pub weights: Weights<'w>,
+}
+
+impl<'w> ClimbSettings<'w> {
+    pub fn of(options: &MeanShiftOptions, bandwidth: f64, weights: Weights<'w>) -> Self {
+        Self {
+            bandwidth,
+            max_iter: options.max_iter,
+            kernel: options.kernel,
+            kernel_cutoff: options.kernel_cutoff,
+            weights,
+        }
+    }
 }
 
 /// Every seed's climb, in seed order, on the structure [`crate::index`] selects
@@ -313,31 +366,48 @@ fn seeds<'a>(
 /// lock-step rounds on the band index, or one climb per seed. The structures
 /// find the same points but round their sums differently, so a run of seeds
 /// climbs to `fit`'s bits only on the structure of the whole fit.
+///
+/// Uniform weights climb as none (the weighted mean is the mean), their
+/// intensities then scaled by the weight.
 pub(crate) fn climb_all(
     points: &[f64],
     seeds: &[f64],
     total_seeds: usize,
     dim: usize,
-    bandwidth: f64,
-    max_iter: usize,
+    settings: &ClimbSettings,
     observer: &dyn Observer,
 ) -> Result<Climbs> {
+    let &ClimbSettings {
+        bandwidth,
+        max_iter,
+        kernel,
+        kernel_cutoff,
+        weights,
+    } = settings;
+    let kind = ClimbKind {
+        bandwidth,
+        kernel,
+        cutoff: kernel_cutoff,
+        weights: weights.varying(),
+    };
     let building = std::time::Instant::now();
-    match for_climbs(points, dim, total_seeds, bandwidth)? {
+    let mut climbs = match for_climbs(points, dim, total_seeds, &kind)? {
         ClimbIndex::Bands(bands) => climb_in_rounds(seeds, &bands, bandwidth, max_iter, observer),
-        ClimbIndex::BallSums(sums) => {
+        ClimbIndex::Steps(steps) => {
             let build = building.elapsed();
             climb_each(
                 seeds,
                 dim,
-                sums.as_ref(),
+                steps.as_ref(),
                 (bandwidth, max_iter),
                 build,
                 observer,
             )
         }
     }
-    .ok_or(MeanShiftError::Aborted)
+    .ok_or(MeanShiftError::Aborted)?;
+    climbs.scale_intensities(weights.intensity_scale());
+    Ok(climbs)
 }
 
 /// `MeanShift.predict`: the nearest of `centers` (row-major) for every row of
@@ -384,6 +454,11 @@ pub struct AttractorModel<'a> {
     pub max_iter: usize,
     pub cluster_all: bool,
     pub n_seeds: usize,
+    /// The fit's kernel, its cutoff and the training rows' weights: a new
+    /// point climbs as a seed of that fit would.
+    pub kernel: Kernel,
+    pub kernel_cutoff: f64,
+    pub sample_weight: Option<&'a [f64]>,
 }
 
 /// `MeanShift.predict` with [`ClusterAssignment::Attractor`]: every row of `x`
@@ -400,6 +475,8 @@ pub fn predict_attractors(
     let dim = model.x.n_cols();
     // The bandwidth is the fit's (an estimate may be 0), not the caller's.
     rules::MAX_ITER.count_of(model.max_iter)?;
+    rules::KERNEL_CUTOFF.check(model.kernel_cutoff)?;
+    let weights = Weights::check(model.sample_weight, model.x.n_rows())?;
     let centers = Matrix::from_f64(
         "cluster_centers",
         model.cluster_centers,
@@ -420,13 +497,19 @@ pub fn predict_attractors(
     let points = x.to_f64()?;
     let threads = resolve_threads(n_jobs)?;
     with_threads(threads, || {
+        let settings = ClimbSettings {
+            bandwidth: model.bandwidth,
+            max_iter: model.max_iter,
+            kernel: model.kernel,
+            kernel_cutoff: model.kernel_cutoff,
+            weights,
+        };
         let climbs = climb_all(
             &training,
             &points,
             model.n_seeds,
             dim,
-            model.bandwidth,
-            model.max_iter,
+            &settings,
             &Unobserved,
         )?;
         attractor_labels(

@@ -57,6 +57,7 @@ pub fn check_entry_points(data: &[u8]) {
             0 => ClusterAssignment::NearestCentroid,
             _ => ClusterAssignment::Attractor,
         },
+        ..Default::default()
     };
     if let Ok(model) = fit(&x, &options) {
         let clusters = model.n_clusters() as i32;
@@ -84,6 +85,9 @@ pub fn check_entry_points(data: &[u8]) {
                 max_iter,
                 cluster_all: options.cluster_all,
                 n_seeds: model.n_seeds,
+                kernel: options.kernel,
+                kernel_cutoff: options.kernel_cutoff,
+                sample_weight: options.sample_weight,
             };
             // The training samples climb again to their fit labels.
             if let Ok(predicted) = predict_attractors(&x, &attractors, Some(1)) {

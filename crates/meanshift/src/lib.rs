@@ -29,6 +29,7 @@ mod fit;
 #[doc(hidden)]
 pub mod fuzzing;
 mod index;
+mod kernel;
 mod label;
 mod matrix;
 mod merge;
@@ -42,14 +43,19 @@ mod rule;
 mod seeding;
 mod shards;
 mod threads;
+mod weights;
 
-pub use bandwidth::{estimate_bandwidth, estimate_bandwidth_observed, BandwidthOptions};
+pub use bandwidth::{
+    estimate_bandwidth, estimate_bandwidth_observed, estimate_bandwidth_weighted_observed,
+    BandwidthOptions,
+};
 pub use blobs::{make_blobs, Blobs, BlobsOptions, Centers, MAX_BLOB_VALUES};
-pub use error::{Got, MeanShiftError, Result, TooLarge};
+pub use error::{Got, MeanShiftError, Result, TooLarge, WeightProblem};
 pub use fit::{
     fit, fit_observed, fit_terms, predict, predict_attractors, AttractorModel, ClusterAssignment,
     MeanShiftFit, MeanShiftOptions, CALLING_THREAD_TERMS, ONE_THREAD_TERMS,
 };
+pub use kernel::Kernel;
 pub use matrix::{Elements, Matrix};
 pub use observer::{Observer, Unobserved};
 pub use params::{EntryPoint, Rule, Terms};

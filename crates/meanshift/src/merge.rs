@@ -13,13 +13,13 @@ use std::cmp::Ordering;
 /// "later" when two seeds end at the same position with different counts).
 pub(crate) fn modes_by_intensity<'a>(
     dim: usize,
-    ends: impl Iterator<Item = (&'a [f64], usize)>,
-) -> Vec<(Vec<f64>, usize)> {
-    let mut modes: Vec<(Vec<f64>, usize)> = Vec::new();
+    ends: impl Iterator<Item = (&'a [f64], f64)>,
+) -> Vec<(Vec<f64>, f64)> {
+    let mut modes: Vec<(Vec<f64>, f64)> = Vec::new();
     // Few distinct positions: a key is allocated only when first seen.
     let mut slot_of: FxHashMap<Vec<u64>, usize> = FxHashMap::default();
     let mut key = Vec::with_capacity(dim);
-    for (position, intensity) in ends.filter(|&(_, intensity)| intensity > 0) {
+    for (position, intensity) in ends.filter(|&(_, intensity)| intensity > 0.0) {
         key.clear();
         // `+ 0.0` maps -0.0 to 0.0: Python's equal tuples are one key.
         key.extend(position.iter().map(|v| (v + 0.0).to_bits()));
@@ -31,7 +31,8 @@ pub(crate) fn modes_by_intensity<'a>(
             }
         }
     }
-    modes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| compare_tuples(&b.0, &a.0)));
+    // Intensities are counts or sums of weights: finite and >= 0.
+    modes.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| compare_tuples(&b.0, &a.0)));
     modes
 }
 
@@ -47,7 +48,7 @@ fn compare_tuples(a: &[f64], b: &[f64]) -> Ordering {
 /// Greedy de-duplication in order: each mode still standing removes every other
 /// mode within `bandwidth`. Returns the survivors, row-major, in order.
 pub(crate) fn suppress_near_duplicates(
-    modes: &[(Vec<f64>, usize)],
+    modes: &[(Vec<f64>, f64)],
     dim: usize,
     bandwidth: f64,
 ) -> Result<Vec<f64>> {
@@ -77,21 +78,21 @@ mod tests {
 
     #[test]
     fn modes_keep_the_first_seeds_key_and_the_last_seeds_intensity_like_a_python_dict() {
-        let ends: [([f64; 2], usize); 7] = [
-            ([-0.0, 1.0], 3), // the key for [0, 1]
-            ([2.0, 2.0], 5),
-            ([9.0, 9.0], 0), // found no point: dropped
-            ([0.0, 1.0], 7), // same key as -0.0: sets the intensity
-            ([2.0, 2.0], 4), // last for [2, 2]
-            ([1.0, 5.0], 4),
-            ([0.5, 0.5], 9),
+        let ends: [([f64; 2], f64); 7] = [
+            ([-0.0, 1.0], 3.0), // the key for [0, 1]
+            ([2.0, 2.0], 5.0),
+            ([9.0, 9.0], 0.0), // found no point: dropped
+            ([0.0, 1.0], 7.0), // same key as -0.0: sets the intensity
+            ([2.0, 2.0], 4.0), // last for [2, 2]
+            ([1.0, 5.0], 4.0),
+            ([0.5, 0.5], 9.0),
         ];
         let modes = modes_by_intensity(2, ends.iter().map(|(p, i)| (&p[..], *i)));
-        let expected: Vec<(Vec<f64>, usize)> = vec![
-            (vec![0.5, 0.5], 9),
-            (vec![-0.0, 1.0], 7),
-            (vec![2.0, 2.0], 4),
-            (vec![1.0, 5.0], 4),
+        let expected: Vec<(Vec<f64>, f64)> = vec![
+            (vec![0.5, 0.5], 9.0),
+            (vec![-0.0, 1.0], 7.0),
+            (vec![2.0, 2.0], 4.0),
+            (vec![1.0, 5.0], 4.0),
         ];
         assert_eq!(modes, expected);
         assert!(modes[1].0[0].is_sign_negative(), "the first seed's key");

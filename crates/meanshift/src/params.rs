@@ -68,6 +68,30 @@ pub mod mean_shift {
         "cluster_assignment",
         Constraint::OneOf(&["nearest_centroid", "attractor"]),
     );
+    /// The climb's kernel (see `Kernel`).
+    pub const KERNEL: Rule = rule(
+        OWNER,
+        "kernel",
+        Constraint::OneOf(&["flat", "gaussian", "epanechnikov"]),
+    );
+    /// How far the Gaussian kernel reaches, in bandwidths.
+    pub const KERNEL_CUTOFF: Rule = rule(
+        OWNER,
+        "kernel_cutoff",
+        Constraint::Real {
+            low: Bound::Open(0.0),
+            high: Bound::Open(f64::INFINITY),
+        },
+    );
+    /// Each row's weight (checked by `weights::check`, errors carry the row).
+    pub const SAMPLE_WEIGHT: Rule = Rule {
+        optional: true,
+        ..rule(
+            OWNER,
+            "sample_weight",
+            Constraint::Described("an array of finite numbers >= 0, one per row of X, not all 0"),
+        )
+    };
 }
 
 /// A bandwidth that must be given (the shard primitives never estimate one).
@@ -94,6 +118,18 @@ pub mod climb_seeds {
     pub const N_JOBS: Rule = Rule {
         owner: OWNER,
         ..super::mean_shift::N_JOBS
+    };
+    pub const KERNEL: Rule = Rule {
+        owner: OWNER,
+        ..super::mean_shift::KERNEL
+    };
+    pub const KERNEL_CUTOFF: Rule = Rule {
+        owner: OWNER,
+        ..super::mean_shift::KERNEL_CUTOFF
+    };
+    pub const SAMPLE_WEIGHT: Rule = Rule {
+        owner: OWNER,
+        ..super::mean_shift::SAMPLE_WEIGHT
     };
     /// The index of the run's first seed among all the fit's seeds (a row index).
     pub const FIRST_SEED: Rule =
@@ -149,6 +185,10 @@ pub mod estimate_bandwidth {
     pub const N_JOBS: Rule = Rule {
         owner: OWNER,
         ..super::mean_shift::N_JOBS
+    };
+    pub const SAMPLE_WEIGHT: Rule = Rule {
+        owner: OWNER,
+        ..super::mean_shift::SAMPLE_WEIGHT
     };
 }
 
@@ -225,12 +265,16 @@ pub fn rules_of(entry: EntryPoint) -> &'static [Rule] {
             mean_shift::MAX_ITER,
             mean_shift::N_JOBS,
             mean_shift::CLUSTER_ASSIGNMENT,
+            mean_shift::KERNEL,
+            mean_shift::KERNEL_CUTOFF,
+            mean_shift::SAMPLE_WEIGHT,
         ],
         EntryPoint::EstimateBandwidth => &[
             estimate_bandwidth::QUANTILE,
             estimate_bandwidth::N_SAMPLES,
             estimate_bandwidth::RANDOM_STATE,
             estimate_bandwidth::N_JOBS,
+            estimate_bandwidth::SAMPLE_WEIGHT,
         ],
         EntryPoint::GetBinSeeds => &[get_bin_seeds::BIN_SIZE, get_bin_seeds::MIN_BIN_FREQ],
         EntryPoint::ClimbSeeds => &[
@@ -239,6 +283,9 @@ pub fn rules_of(entry: EntryPoint) -> &'static [Rule] {
             climb_seeds::N_JOBS,
             climb_seeds::FIRST_SEED,
             climb_seeds::TOTAL_SEEDS,
+            climb_seeds::KERNEL,
+            climb_seeds::KERNEL_CUTOFF,
+            climb_seeds::SAMPLE_WEIGHT,
         ],
         EntryPoint::MergeModes => &[merge_modes::BANDWIDTH],
         EntryPoint::AssignLabels => &[assign_labels::BANDWIDTH, assign_labels::N_JOBS],

@@ -41,18 +41,19 @@ fn position(key: &Key) -> [f64; 2] {
     ]
 }
 
-/// Where a step from a position leads: the ball's mean and count (`None`, 0 for an empty ball).
+/// Where a step from a position leads: the ball's mean and intensity (its
+/// count, or total weight; `None`, 0 for an empty ball).
 #[derive(Clone, Copy, Default)]
 struct Step {
     mean: Option<[f64; 2]>,
-    count: usize,
+    intensity: f64,
 }
 
 fn query(index: &BandIndex, position: [f64; 2], radius2: f64) -> Step {
     let ball: BallTotal = index.ball_total(position, radius2);
     Step {
         mean: index.mean(&ball),
-        count: ball.count,
+        intensity: index.intensity(&ball),
     }
 }
 
@@ -106,7 +107,7 @@ struct Piece {
     /// A fresh position's index is first within the piece, then within the round.
     sources: Vec<Source>,
     fresh: Vec<Key>,
-    outcomes: Vec<Option<usize>>,
+    outcomes: Vec<Option<f64>>,
     outlook: Outlook,
 }
 
@@ -277,7 +278,7 @@ fn move_groups(
             } else {
                 0
             };
-        let Step { mean, count } = generations[from.generation as usize].steps[index];
+        let Step { mean, intensity } = generations[from.generation as usize].steps[index];
         let ends = match mean {
             None => true,
             Some(mean) => {
@@ -299,7 +300,7 @@ fn move_groups(
                 ends
             }
         };
-        piece.outcomes.push(ends.then_some(count));
+        piece.outcomes.push(ends.then_some(intensity));
     }
 }
 
@@ -330,7 +331,7 @@ pub(crate) fn climb_in_rounds(
     let mut climbs = Climbs {
         dim: 2,
         positions: vec![0.0; 2 * total],
-        intensities: vec![0; total],
+        intensities: vec![0.0; total],
         completed: vec![0; total],
     };
     let next_member: Vec<AtomicU32> = (0..total).map(|_| AtomicU32::new(NO_MEMBER)).collect();
@@ -457,7 +458,7 @@ mod tests {
             let Some(mean) = index.mean(&ball) else {
                 return Climb {
                     position: position.to_vec(),
-                    intensity: 0,
+                    intensity: 0.0,
                     completed,
                 };
             };
@@ -470,7 +471,7 @@ mod tests {
             ) {
                 return Climb {
                     position: position.to_vec(),
-                    intensity: ball.count,
+                    intensity: index.intensity(&ball),
                     completed,
                 };
             }
@@ -498,7 +499,7 @@ mod tests {
                 for s in seeds.chunks_exact(2) {
                     alone.push(&climb_alone([s[0], s[1]], &index, bandwidth, max_iter));
                 }
-                assert!(alone.intensities.contains(&0));
+                assert!(alone.intensities.contains(&0.0));
                 for threads in [1, 2] {
                     let together = with_threads(threads, || {
                         climb_in_rounds(&seeds, &index, bandwidth, max_iter, &Unobserved)

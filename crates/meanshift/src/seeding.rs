@@ -3,6 +3,7 @@
 use crate::error::Result;
 use crate::matrix::Matrix;
 use crate::params::get_bin_seeds as rules;
+use crate::weights::Weights;
 use std::collections::HashMap;
 
 /// The outcome of [`get_bin_seeds`].
@@ -37,6 +38,18 @@ pub fn get_bin_seeds(
     min_bin_freq: usize,
     precision: SeedPrecision,
 ) -> Result<BinSeeds> {
+    bin_seeds(x, bin_size, min_bin_freq, precision, Weights::Uniform(1.0))
+}
+
+/// [`get_bin_seeds`] with each point weighing its sample weight: a bin's
+/// frequency is the sum of its points' weights.
+pub(crate) fn bin_seeds(
+    x: &Matrix,
+    bin_size: f64,
+    min_bin_freq: usize,
+    precision: SeedPrecision,
+    weights: Weights,
+) -> Result<BinSeeds> {
     rules::BIN_SIZE.check(bin_size)?;
     rules::MIN_BIN_FREQ.count_of(min_bin_freq)?;
     x.require_non_empty(None)?;
@@ -52,25 +65,26 @@ pub fn get_bin_seeds(
     // folded into 0.0 (Python's equal tuples are one key). One key buffer is
     // reused, so only a new bin allocates.
     let mut slot_of: HashMap<Vec<u64>, usize> = HashMap::new();
-    let mut first_seen: Vec<(Vec<f64>, usize)> = Vec::new();
+    let mut first_seen: Vec<(Vec<f64>, f64)> = Vec::new();
     let mut bin = vec![0.0; dim];
     let mut key = vec![0u64; dim];
-    for row in points.chunks_exact(dim) {
+    for (r, row) in points.chunks_exact(dim).enumerate() {
+        let weight = weights.of(r);
         for ((b, k), v) in bin.iter_mut().zip(key.iter_mut()).zip(row) {
             *b = (v / bin_size).round_ties_even();
             *k = (*b + 0.0).to_bits();
         }
         match slot_of.get(&key[..]) {
-            Some(&slot) => first_seen[slot].1 += 1,
+            Some(&slot) => first_seen[slot].1 += weight,
             None => {
                 slot_of.insert(key.clone(), first_seen.len());
-                first_seen.push((bin.clone(), 1));
+                first_seen.push((bin.clone(), weight));
             }
         }
     }
     let kept: Vec<&Vec<f64>> = first_seen
         .iter()
-        .filter(|(_, count)| *count >= min_bin_freq)
+        .filter(|(_, frequency)| *frequency >= min_bin_freq as f64)
         .map(|(bin, _)| bin)
         .collect();
     if kept.len() == x.n_rows() {

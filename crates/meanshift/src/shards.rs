@@ -24,8 +24,10 @@
 use crate::climb::Climbs;
 use crate::error::{MeanShiftError, Result};
 use crate::fit::{
-    bandwidth_and_seeds, climb_all, merge_ends, orphan_radius, validate, MeanShiftOptions,
+    bandwidth_and_seeds, climb_all, merge_ends, orphan_radius, validate, ClimbSettings,
+    MeanShiftOptions,
 };
+use crate::kernel::Kernel;
 use crate::label;
 use crate::matrix::Matrix;
 use crate::observer::{Observer, Unobserved};
@@ -33,6 +35,7 @@ use crate::params::{
     assign_labels as label_rules, climb_seeds as climb_rules, merge_modes as merge_rules,
 };
 use crate::threads::{resolve_threads, with_threads};
+use crate::weights::Weights;
 
 /// What [`seeds_for`] returns: the seeds `fit` climbs and the bandwidth it uses.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,13 +61,13 @@ impl FitSeeds {
 /// for an estimate (in float64): pass the returned bandwidth on to
 /// [`climb_seeds`], [`merge_modes`] and [`assign_labels`].
 pub fn seeds_for(x: &Matrix, options: &MeanShiftOptions) -> Result<FitSeeds> {
-    validate(x, options)?;
+    let weights = validate(x, options)?;
     let threads = resolve_threads(options.n_jobs)?;
     with_threads(threads, || {
         let points = x.to_f64()?;
         let mut warnings = Vec::new();
         let (bandwidth, seeds) =
-            bandwidth_and_seeds(x, &points, options, &Unobserved, &mut warnings)?;
+            bandwidth_and_seeds(x, &points, options, weights, &Unobserved, &mut warnings)?;
         Ok(FitSeeds {
             seeds: seeds.into_owned(),
             n_features: x.n_cols(),
@@ -76,9 +79,13 @@ pub fn seeds_for(x: &Matrix, options: &MeanShiftOptions) -> Result<FitSeeds> {
 
 /// [`climb_seeds`]' options.
 #[derive(Debug, Clone, Copy)]
-pub struct ClimbOptions {
+pub struct ClimbOptions<'a> {
     pub bandwidth: f64,
     pub max_iter: usize,
+    /// As `fit`'s: the kernel, its reach and the rows' weights (the same as the fit's).
+    pub kernel: Kernel,
+    pub kernel_cutoff: f64,
+    pub sample_weight: Option<&'a [f64]>,
     /// The index of the first of these seeds among all the fit's seeds; 0 when
     /// they are all of them.
     pub first_seed: usize,
@@ -88,11 +95,14 @@ pub struct ClimbOptions {
     pub n_jobs: Option<i64>,
 }
 
-impl Default for ClimbOptions {
+impl Default for ClimbOptions<'_> {
     fn default() -> Self {
         Self {
             bandwidth: 1.0,
             max_iter: 300,
+            kernel: Kernel::Flat,
+            kernel_cutoff: 3.0,
+            sample_weight: None,
             first_seed: 0,
             total_seeds: None,
             n_jobs: None,
@@ -108,9 +118,10 @@ pub struct ClimbShard {
     pub n_features: usize,
     /// Row-major, `n_features` values per seed.
     pub positions: Vec<f64>,
-    /// Points within the bandwidth of each climb's last position but one; 0
-    /// for a seed with no point within the bandwidth (merging drops it).
-    pub intensities: Vec<usize>,
+    /// The pull at each climb's last position but one (the points within the
+    /// bandwidth for the flat kernel without weights; their total weight
+    /// with weights); 0 for a seed with no point in reach (merging drops it).
+    pub intensities: Vec<f64>,
     /// Iterations each climb completed (`fit`'s `n_iter` is their maximum).
     pub n_iter: Vec<usize>,
 }
@@ -148,6 +159,8 @@ pub fn climb_seeds_observed(
     climb_rules::BANDWIDTH.check(options.bandwidth)?;
     climb_rules::MAX_ITER.count_of(options.max_iter)?;
     climb_rules::FIRST_SEED.count_of(options.first_seed)?;
+    climb_rules::KERNEL_CUTOFF.check(options.kernel_cutoff)?;
+    let weights = Weights::check(options.sample_weight, x.n_rows())?;
     if seeds.n_cols() != x.n_cols() && seeds.n_rows() > 0 {
         return Err(MeanShiftError::Features {
             matrix: seeds.name(),
@@ -175,15 +188,14 @@ pub fn climb_seeds_observed(
     with_threads(threads, || {
         let points = x.to_f64()?;
         let seeds = seeds.to_f64()?;
-        let climbs = climb_all(
-            &points,
-            &seeds,
-            total_seeds,
-            dim,
-            options.bandwidth,
-            options.max_iter,
-            observer,
-        )?;
+        let settings = ClimbSettings {
+            bandwidth: options.bandwidth,
+            max_iter: options.max_iter,
+            kernel: options.kernel,
+            kernel_cutoff: options.kernel_cutoff,
+            weights,
+        };
+        let climbs = climb_all(&points, &seeds, total_seeds, dim, &settings, observer)?;
         Ok(ClimbShard::from_climbs(climbs, options.first_seed))
     })?
 }
@@ -260,6 +272,14 @@ fn check_shard(shard: &ClimbShard, dim: usize) -> Result<()> {
         });
     }
     let n = shard.n_seeds();
+    if let Some(bad) = shard.intensities.iter().position(|i| !i.is_finite()) {
+        return Err(MeanShiftError::NonFinite {
+            matrix: "climbs.intensities",
+            value: shard.intensities[bad],
+            row: bad,
+            column: 0,
+        });
+    }
     if shard.n_iter.len() != n {
         return Err(MeanShiftError::Shape {
             matrix: "climbs.n_iter",

@@ -6,7 +6,7 @@
 use meanshift::{
     climb_seeds, estimate_bandwidth, fit, make_blobs, predict_attractors, seeds_for,
     AttractorModel, BandwidthOptions, BlobsOptions, Centers, ClimbOptions, ClusterAssignment,
-    Matrix, MeanShiftFit, MeanShiftOptions,
+    Kernel, Matrix, MeanShiftFit, MeanShiftOptions,
 };
 
 const ATTRACTOR: ClusterAssignment = ClusterAssignment::Attractor;
@@ -54,14 +54,14 @@ fn strips() -> (Vec<f64>, Vec<i32>) {
 /// (`Σ (c - e)²` in feature order, boundary included); else the nearest, or -1.
 fn first_centre_within(
     end: &[f64],
-    intensity: usize,
+    intensity: f64,
     model: &MeanShiftFit,
     cluster_all: bool,
 ) -> i32 {
     let d2 = |c: &[f64]| -> f64 { c.iter().zip(end).map(|(a, b)| (a - b) * (a - b)).sum() };
     let centers = model.cluster_centers.chunks_exact(model.n_features);
     let radius2 = model.bandwidth * model.bandwidth;
-    if intensity > 0 {
+    if intensity > 0.0 {
         if let Some(j) = centers.clone().position(|c| d2(c) <= radius2) {
             return j as i32;
         }
@@ -86,7 +86,7 @@ fn check_law(data: &[f64], dim: usize, options: &MeanShiftOptions) -> MeanShiftF
     let model = fit(&x, options).unwrap();
     let n_seeds = seeds_for(&x, options).unwrap().n_seeds();
     assert_eq!(model.n_seeds, n_seeds);
-    let climbs = climb_on_fit_structure(&x, &model, options.max_iter);
+    let climbs = climb_on_fit_structure(&x, &model, options);
     for (i, label) in model.labels.iter().enumerate() {
         let end = &climbs.positions[i * dim..(i + 1) * dim];
         let expected = first_centre_within(end, climbs.intensities[i], &model, options.cluster_all);
@@ -100,7 +100,7 @@ fn check_law(data: &[f64], dim: usize, options: &MeanShiftOptions) -> MeanShiftF
 fn climb_on_fit_structure(
     x: &Matrix,
     model: &MeanShiftFit,
-    max_iter: usize,
+    options: &MeanShiftOptions,
 ) -> meanshift::ClimbShard {
     let dim = x.n_cols();
     let data = x.to_f64().unwrap();
@@ -113,7 +113,10 @@ fn climb_on_fit_structure(
             &seeds,
             &ClimbOptions {
                 bandwidth: model.bandwidth,
-                max_iter,
+                max_iter: options.max_iter,
+                kernel: options.kernel,
+                kernel_cutoff: options.kernel_cutoff,
+                sample_weight: options.sample_weight,
                 total_seeds: Some(model.n_seeds),
                 ..Default::default()
             },
@@ -259,6 +262,43 @@ fn with_bin_seeds_every_sample_climbs_and_follows_the_law() {
 }
 
 #[test]
+fn with_weights_and_smooth_kernels_every_sample_follows_the_law_and_predict_agrees() {
+    let (data, _) = strips();
+    // Whole weights 0 to 3: rows of weight 0 seed nothing but climb for their label.
+    let weights: Vec<f64> = (0..400).map(|i| f64::from((i * 7 % 4) as u32)).collect();
+    for (kernel, bin_seeding) in [
+        (Kernel::Flat, false),
+        (Kernel::Gaussian, false),
+        (Kernel::Epanechnikov, true),
+    ] {
+        let options = MeanShiftOptions {
+            kernel,
+            bin_seeding,
+            sample_weight: Some(&weights),
+            ..options(0.9)
+        };
+        let model = check_law(&data, 2, &options);
+        let x = m(&data, 2);
+        let attractors = AttractorModel {
+            x,
+            cluster_centers: &model.cluster_centers,
+            bandwidth: model.bandwidth,
+            max_iter: options.max_iter,
+            cluster_all: options.cluster_all,
+            n_seeds: model.n_seeds,
+            kernel,
+            kernel_cutoff: options.kernel_cutoff,
+            sample_weight: options.sample_weight,
+        };
+        assert_eq!(
+            predict_attractors(&x, &attractors, Some(2)).unwrap(),
+            model.labels,
+            "{kernel:?}"
+        );
+    }
+}
+
+#[test]
 fn with_given_seeds_every_sample_climbs_and_follows_the_law() {
     let data = moons();
     // Some rows of X (their climbs are shared) and some points off the data.
@@ -322,6 +362,9 @@ fn predict_climbs_new_points_as_the_fit_climbed_its_samples() {
                 max_iter: options.max_iter,
                 cluster_all,
                 n_seeds: model.n_seeds,
+                kernel: options.kernel,
+                kernel_cutoff: options.kernel_cutoff,
+                sample_weight: options.sample_weight,
             };
             assert_eq!(
                 predict_attractors(&x, &attractors, Some(2)).unwrap(),

@@ -193,3 +193,42 @@ fn fitting_twice_gives_the_same_bits() {
     // make_blobs itself is deterministic.
     assert_eq!(blobs(3000, 2, 5, 1.0, 3), b);
 }
+
+#[test]
+fn weighted_and_kernel_fits_are_thread_count_independent() {
+    let weights: Vec<f64> = (0..3000).map(|i| ((i * 13) % 7) as f64 * 0.625).collect();
+    for (dim, bandwidth) in [(2, 1.0), (3, 1.5), (20, 6.0)] {
+        let n = if dim == 20 { 400 } else { 3000 };
+        let b = blobs(n, dim, 4, 1.0, 5);
+        let x = Matrix::from_f64("X", &b.x, b.n_samples, b.n_features).unwrap();
+        for kernel in [
+            meanshift::Kernel::Flat,
+            meanshift::Kernel::Gaussian,
+            meanshift::Kernel::Epanechnikov,
+        ] {
+            for sample_weight in [None, Some(&weights[..n])] {
+                check_thread_independence(
+                    &format!("{dim}-D {kernel:?}, weights {}", sample_weight.is_some()),
+                    &x,
+                    MeanShiftOptions {
+                        bandwidth: Some(bandwidth),
+                        kernel,
+                        sample_weight,
+                        max_iter: 40,
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+        check_thread_independence(
+            &format!("{dim}-D weighted bins"),
+            &x,
+            MeanShiftOptions {
+                bandwidth: Some(bandwidth),
+                bin_seeding: true,
+                sample_weight: Some(&weights[..n]),
+                ..Default::default()
+            },
+        );
+    }
+}

@@ -306,7 +306,7 @@ fn fit_case(case: &Value, float32: bool) -> (bool, meanshift::Result<meanshift::
         cluster_all: opts["clusterAll"].as_bool().unwrap(),
         max_iter: opts["maxIter"].as_u64().unwrap() as usize,
         n_jobs: None,
-        cluster_assignment: Default::default(),
+        ..Default::default()
     };
     (options.bandwidth.is_some(), fit(&x, &options))
 }

@@ -61,6 +61,9 @@ fn check(what: &str, data: &[f64], dim: usize, options: MeanShiftOptions, shards
                 first_seed: start,
                 total_seeds: Some(seeds.n_seeds()),
                 n_jobs: Some(1),
+                kernel: options.kernel,
+                kernel_cutoff: options.kernel_cutoff,
+                sample_weight: options.sample_weight,
             };
             climb_seeds(&x, &run, &options).unwrap()
         })
@@ -140,6 +143,72 @@ fn split_fits_give_fits_bits() {
         },
         4,
     );
+    // Weights (some 0) and kernels: the same law.
+    let weights: Vec<f64> = (0..3_000).map(|i| ((i * 7) % 5) as f64 * 0.75).collect();
+    for shards in [1, 4] {
+        check(
+            "2-D weighted rounds",
+            &two_d,
+            2,
+            MeanShiftOptions {
+                bandwidth: Some(1.2),
+                sample_weight: Some(&weights),
+                ..Default::default()
+            },
+            shards,
+        );
+        check(
+            "2-D weighted bins",
+            &two_d,
+            2,
+            MeanShiftOptions {
+                bandwidth: Some(0.9),
+                bin_seeding: true,
+                sample_weight: Some(&weights),
+                ..Default::default()
+            },
+            shards,
+        );
+    }
+    check(
+        "3-D weighted tree",
+        &three_d,
+        3,
+        MeanShiftOptions {
+            bandwidth: Some(2.0),
+            sample_weight: Some(&weights[..800]),
+            ..Default::default()
+        },
+        5,
+    );
+    for kernel in [meanshift::Kernel::Gaussian, meanshift::Kernel::Epanechnikov] {
+        check(
+            "2-D kernel",
+            &two_d[..1_200],
+            2,
+            MeanShiftOptions {
+                bandwidth: Some(1.2),
+                kernel,
+                kernel_cutoff: 2.0,
+                sample_weight: Some(&weights[..600]),
+                max_iter: 30,
+                ..Default::default()
+            },
+            3,
+        );
+        check(
+            "20-D kernel scan",
+            &high,
+            20,
+            MeanShiftOptions {
+                bandwidth: Some(6.0),
+                kernel,
+                max_iter: 10,
+                ..Default::default()
+            },
+            3,
+        );
+    }
     check(
         "estimated bandwidth, bins",
         &two_d[..1_000],

@@ -1,13 +1,13 @@
 //! Small fits run on the calling thread, one thread, no pool (issue 15): they must
 //! give the bits of the same fit on a pool of several threads, for every kind of
-//! seeds and any number of features.
+//! seeds, weights, kernel and any number of features.
 
 mod common;
 
 use common::same_bits;
 use meanshift::{
-    fit, fit_terms, make_blobs, with_threads, BlobsOptions, Centers, Matrix, MeanShiftOptions,
-    RandomState, CALLING_THREAD_TERMS,
+    fit, fit_terms, make_blobs, with_threads, BlobsOptions, Centers, Kernel, Matrix,
+    MeanShiftOptions, RandomState, CALLING_THREAD_TERMS,
 };
 
 /// Blobs of `n` points in `dim` features, with duplicates and rounded values
@@ -45,6 +45,8 @@ fn small_fits_on_the_calling_thread_equal_the_pooled_fits() {
         let given: Vec<f64> = (0..7 * dim).map(|_| rng.uniform(-8.0, 8.0)).collect();
         let seeds = Matrix::from_f64("seeds", &given, 7, dim).unwrap();
         let bandwidth = 0.4 + rng.random_sample() * 2.0;
+        let weights: Vec<f64> = (0..n).map(|i| f64::from((i % 4) as u32) * 0.5).collect();
+        let kernel = [Kernel::Flat, Kernel::Gaussian, Kernel::Epanechnikov][case as usize % 3];
         for (kind, options) in [
             ("every point", MeanShiftOptions::default()),
             (
@@ -59,6 +61,14 @@ fn small_fits_on_the_calling_thread_equal_the_pooled_fits() {
                 MeanShiftOptions {
                     seeds: Some(seeds),
                     cluster_all: false,
+                    ..Default::default()
+                },
+            ),
+            (
+                "every point, weighted, a kernel",
+                MeanShiftOptions {
+                    sample_weight: Some(&weights),
+                    kernel,
                     ..Default::default()
                 },
             ),

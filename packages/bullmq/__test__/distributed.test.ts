@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents } from 'bullmq';
-import { makeBlobs, MeanShift, type MeanShiftOptions } from 'fast-meanshift';
+import { type FitOptions, makeBlobs, MeanShift, type MeanShiftOptions } from 'fast-meanshift';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createFitClient, distributedFit, type MeanShiftWorker, startWorker } from '../src/index.js';
@@ -28,8 +28,9 @@ afterAll(async () => {
 const blobs = (nSamples: number, nFeatures: number, randomState: number, clusterStd = 0.6) =>
   makeBlobs({ nSamples, nFeatures, centers: 4, clusterStd, randomState }).X;
 
-function expectFitsBits(X: number[][], options: MeanShiftOptions, got: Awaited<ReturnType<typeof distributedFit>>) {
-  const model = new MeanShift(options).fit(X);
+function expectFitsBits(X: number[][], options: MeanShiftOptions & FitOptions, got: Awaited<ReturnType<typeof distributedFit>>) {
+  const { sampleWeight, ...params } = options;
+  const model = new MeanShift(params).fit(X, { sampleWeight });
   const bits = (rows: number[][]) => Buffer.from(Float64Array.from(rows.flat()).buffer);
   expect(bits(got.clusterCenters).equals(bits(model.clusterCenters)), 'centres, bit for bit').toBe(true);
   expect(got.labels).toEqual(model.labels);
@@ -46,6 +47,31 @@ describe('distributedFit on BullMQ', () => {
     const got = await distributedFit(X, options, { connection: redis.connection, shards, onProgress: (p) => progress.push(p) });
     expectFitsBits(X, options, got);
     if (shards > 1) expect(progress.at(-1)).toEqual({ done: 2 * shards, total: 2 * shards });
+  });
+
+  it('gives fit\'s bits with sample weights and smooth kernels, split or whole', async () => {
+    const connection = redis.connection;
+    const small = X.slice(0, 1_500);
+    // Whole weights 0 to 4: rows of weight 0 seed nothing, so the seeds are not the rows.
+    const weights = Float64Array.from(small, (_, i) => (i * 7) % 5);
+    const cases: [MeanShiftOptions & FitOptions, number][] = [
+      [{ bandwidth: 1.1, sampleWeight: weights }, 3],
+      [{ bandwidth: 1.1, sampleWeight: Array.from(weights, (w) => w + 1) }, 2],
+      [{ bandwidth: 0.9, binSeeding: true, sampleWeight: weights }, 4],
+      [{ bandwidth: 1.1, kernel: 'gaussian', kernelCutoff: 2 }, 3],
+      [{ bandwidth: 1.1, kernel: 'epanechnikov', sampleWeight: weights, maxIter: 20 }, 2],
+      [{ bandwidth: 1.1, kernel: 'gaussian', sampleWeight: weights, clusterAssignment: 'attractor' }, 1],
+    ];
+    for (const [options, shards] of cases) {
+      expectFitsBits(small, options, await distributedFit(small, options, { connection, shards }));
+    }
+  });
+
+  it('a whole-fit job takes every option of fit: attractor labels, with bin seeds', async () => {
+    const connection = redis.connection;
+    for (const options of [{ bandwidth: 0.9, clusterAssignment: 'attractor' }, { bandwidth: 0.9, binSeeding: true, clusterAssignment: 'attractor', clusterAll: false }] as MeanShiftOptions[]) {
+      expectFitsBits(X, options, await distributedFit(X, options, { connection }));
+    }
   });
 
   it('with bin seeding, orphans, an estimated bandwidth, given seeds, 3-D and uneven row shards', async () => {
@@ -85,6 +111,10 @@ describe('distributedFit on BullMQ', () => {
       column: 1,
     });
     await expect(distributedFit(X, { bandwidth: 1 }, { connection, shards: 0 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE', parameter: 'shards' });
+    await expect(distributedFit(X, { bandwidth: 1, clusterAssignment: 'attractor' }, { connection, shards: 2 })).rejects.toMatchObject({
+      code: 'ERR_OUT_OF_RANGE',
+      parameter: 'clusterAssignment',
+    });
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 

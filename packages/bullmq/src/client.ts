@@ -1,7 +1,15 @@
 // The client: a fit spread over the workers as a BullMQ flow, resolved to fit's result.
 import { randomUUID } from 'node:crypto';
 import { type ConnectionOptions, FlowProducer, Queue, QueueEvents } from 'bullmq';
-import { AbortError, matrixFromBuffer, matrixToBuffer, type Matrix, type MeanShiftOptions, seedsFor } from 'fast-meanshift';
+import {
+  AbortError,
+  type FitOptions,
+  matrixFromBuffer,
+  matrixToBuffer,
+  type Matrix,
+  type MeanShiftOptions,
+  seedsFor,
+} from 'fast-meanshift';
 import {
   type ClimbJob,
   dataClient,
@@ -62,10 +70,20 @@ function toRows(data: Float64Array, nCols: number): number[][] {
   return rows;
 }
 
-/** Serialisable options of a whole-fit job (seeds as bytes). */
-function jobOptions(options: MeanShiftOptions): Record<string, unknown> {
-  const { seeds, ...rest } = options;
+/** `fit`'s options, and its rows' weights (as `meanShift` takes them). */
+export type DistributedFitParams = MeanShiftOptions & FitOptions;
+
+/** Serialisable options of a whole-fit job (seeds as bytes; the weights travel beside them). */
+function jobOptions(options: DistributedFitParams): Record<string, unknown> {
+  const { seeds, sampleWeight: _weights, ...rest } = options;
   return { ...rest, ...(seeds ? { seeds: matrixToBuffer(seeds).toString('base64') } : {}) };
+}
+
+/** The weights as the bytes of a Float64Array (`null`: none). */
+function weightBytes(sampleWeight: FitOptions['sampleWeight']): Buffer | null {
+  if (sampleWeight === undefined || sampleWeight === null) return null;
+  const weights = sampleWeight instanceof Float64Array ? sampleWeight : Float64Array.from(sampleWeight);
+  return Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength);
 }
 
 /** Handlers of one fit's job events. */
@@ -125,7 +143,7 @@ export class FitClient {
    * bit for bit. A library error raised by a worker rejects with that error (its class, `code`,
    * `parameter`); `signal` removes the jobs still pending.
    */
-  async fit(X: Matrix, options: MeanShiftOptions, spread: FitSpread = {}): Promise<DistributedFitResult> {
+  async fit(X: Matrix, options: DistributedFitParams, spread: FitSpread = {}): Promise<DistributedFitResult> {
     const { shards = 1, signal, onProgress } = spread;
     const rowShards = spread.rowShards ?? shards;
     for (const [name, value] of [['shards', shards], ['rowShards', rowShards]] as const) {
@@ -135,6 +153,12 @@ export class FitClient {
           parameter: name,
         });
       }
+    }
+    if (shards > 1 && options.clusterAssignment === 'attractor') {
+      // The label shards label by nearest centre (assignLabels); attractor labels need each row's climb.
+      const message =
+        "distributedFit labels a fit split into shards by nearest centre only: clusterAssignment 'attractor' needs shards: 1 (the whole fit in one job).";
+      throw Object.assign(new RangeError(message), { code: 'ERR_OUT_OF_RANGE', parameter: 'clusterAssignment' });
     }
     if (this.closed) throw new Error('fast-meanshift-bullmq: this FitClient is closed.');
     if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
@@ -189,7 +213,12 @@ export class FitClient {
               for (const w of r.warnings) process.emitWarning(w, { type: 'UserWarning', code: 'FAST_MEANSHIFT' });
               return { clusterCenters: toRows(centers, r.nFeatures), labels, nIter: r.nIter, bandwidth: r.bandwidth };
             };
-            const data: FitJob = { x: matrixToBuffer(X).toString('base64'), options: jobOptions(options) };
+            const weights = weightBytes(options.sampleWeight);
+            const data: FitJob = {
+              x: matrixToBuffer(X).toString('base64'),
+              options: jobOptions(options),
+              ...(weights ? { sampleWeight: weights.toString('base64') } : {}),
+            };
             await this.queue.add(JOB.fit, data, { jobId: rootId, removeOnComplete: true, removeOnFail: { age: this.ttlSeconds } });
             return;
           }
@@ -198,9 +227,12 @@ export class FitClient {
           const x = matrixToBuffer(X);
           const [nRows, nCols] = [x.readUInt32LE(8), x.readUInt32LE(12)];
           const nSeeds = seeds.shape[0];
-          const seedsAreRows = (options.seeds ?? null) === null && !options.binSeeding;
+          // The rows themselves, unless some weigh 0 (they seed nothing): then the seeds are stored.
+          const seedsAreRows = (options.seeds ?? null) === null && !options.binSeeding && nSeeds === nRows;
           const ttl = this.ttlSeconds;
+          const weights = weightBytes(options.sampleWeight);
           const write = this.redis.multi().set(keys.x, x, 'EX', ttl);
+          if (weights) write.set(keys.weights, weights, 'EX', ttl);
           if (!seedsAreRows) write.set(keys.seeds, matrixToBuffer(seeds), 'EX', ttl);
           await write.exec();
           const per = Math.ceil(nSeeds / shards);
@@ -212,11 +244,14 @@ export class FitClient {
               shard,
               seedsKey: seedsAreRows ? null : keys.seeds,
               xKey: keys.x,
+              weightsKey: weights ? keys.weights : null,
               start: Math.min(shard * per, nSeeds),
               end: Math.min((shard + 1) * per, nSeeds),
               totalSeeds: nSeeds,
               bandwidth,
               maxIter: options.maxIter ?? 300,
+              kernel: options.kernel ?? 'flat',
+              kernelCutoff: options.kernelCutoff ?? 3,
               ttl,
             };
             const jobId = jobIds.climb(fitId, shard);
@@ -299,7 +334,7 @@ export function createFitClient(settings: FitClientOptions): FitClient {
  * `fit(X, options)` on the workers: one fit, through `settings.client` or through connections
  * opened for this call and closed after it (a few ms per call: keep a client for many fits).
  */
-export async function distributedFit(X: Matrix, options: MeanShiftOptions, settings: DistributedFitOptions): Promise<DistributedFitResult> {
+export async function distributedFit(X: Matrix, options: DistributedFitParams, settings: DistributedFitOptions): Promise<DistributedFitResult> {
   if ('client' in settings && settings.client) return settings.client.fit(X, options, settings);
   const client = new FitClient(settings as FitClientOptions);
   try {

@@ -1,5 +1,6 @@
 // What the client and the workers agree on: job names, Redis keys, payloads and errors.
 import type { ConnectionOptions } from 'bullmq';
+import type { Kernel } from 'fast-meanshift';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /** The queue distributedFit and startWorker use unless told otherwise. */
@@ -22,6 +23,7 @@ export function keysOf(fitId: string) {
   const base = `fast-meanshift:${fitId}`;
   return {
     x: `${base}:x`,
+    weights: `${base}:weights`,
     seeds: `${base}:seeds`,
     climbs: (shard: number) => `${base}:climbs:${shard}`,
     centers: `${base}:centers`,
@@ -29,6 +31,7 @@ export function keysOf(fitId: string) {
     aborted: `${base}:aborted`,
     all: (seedShards: number) => [
       `${base}:x`,
+      `${base}:weights`,
       `${base}:seeds`,
       `${base}:centers`,
       `${base}:labels`,
@@ -56,11 +59,15 @@ export interface ClimbJob {
   /** `null`: the seeds are the rows of X. */
   seedsKey: string | null;
   xKey: string;
+  /** The rows' weights (Float64Array bytes); `null`: none. */
+  weightsKey: string | null;
   start: number;
   end: number;
   totalSeeds: number;
   bandwidth: number;
   maxIter: number;
+  kernel: Kernel;
+  kernelCutoff: number;
   ttl: number;
 }
 
@@ -94,6 +101,8 @@ export interface FitJob {
   x: string;
   /** MeanShift options; `seeds` as base64 of matrixToBuffer. */
   options: Record<string, unknown>;
+  /** base64 of the rows' weights as a Float64Array; absent: none. */
+  sampleWeight?: string;
 }
 
 /** What the merge job (the flow's root) returns. */

@@ -53,23 +53,34 @@ export interface MeanShiftWorker {
   close(): Promise<void>;
 }
 
-/** X of the fits seen last, so that a worker reads each fit's X from Redis once. */
-class DataCache {
-  #entries = new Map<string, Promise<DenseMatrix & { data: Float64Array | Float32Array }>>();
-  constructor(private readonly redis: Redis, private readonly size = 2) {}
+type DataMatrix = DenseMatrix & { data: Float64Array | Float32Array };
 
-  x(fitId: string, key: string) {
-    let entry = this.#entries.get(fitId);
+/** The data of the fits seen last (X, weights), by Redis key: a worker reads each from Redis once. */
+class DataCache {
+  #entries = new Map<string, Promise<DataMatrix | Float64Array>>();
+  constructor(private readonly redis: Redis, private readonly size = 4) {}
+
+  #get<T extends DataMatrix | Float64Array>(fitId: string, key: string, decode: (bytes: Buffer) => T): Promise<T> {
+    let entry = this.#entries.get(key);
     if (!entry) {
       entry = this.redis.getBuffer(key).then((bytes) => {
         if (bytes === null) throw new UnrecoverableError(`fast-meanshift: the data of fit ${fitId} is gone from Redis (expired or aborted).`);
-        return matrixFromBuffer(bytes) as DenseMatrix & { data: Float64Array | Float32Array };
+        return decode(bytes);
       });
-      entry.catch(() => this.#entries.delete(fitId));
-      this.#entries.set(fitId, entry);
+      entry.catch(() => this.#entries.delete(key));
+      this.#entries.set(key, entry);
       while (this.#entries.size > this.size) this.#entries.delete(this.#entries.keys().next().value as string);
     }
-    return entry;
+    return entry as Promise<T>;
+  }
+
+  x(fitId: string, key: string): Promise<DataMatrix> {
+    return this.#get(fitId, key, (bytes) => matrixFromBuffer(bytes) as DataMatrix);
+  }
+
+  /** The rows' weights stored at `key` (`null`: the fit has none). */
+  async weights(fitId: string, key: string | null): Promise<Float64Array | null> {
+    return key === null ? null : this.#get(fitId, key, (bytes) => new Float64Array(ownBuffer(bytes)));
   }
 }
 
@@ -95,7 +106,7 @@ export function startWorker(options: StartWorkerOptions): MeanShiftWorker {
   async function climb(job: Job<ClimbJob>) {
     const d = job.data;
     if (await aborted(d.fitId)) return { key: null };
-    const x = await cache.x(d.fitId, d.xKey);
+    const [x, sampleWeight] = await Promise.all([cache.x(d.fitId, d.xKey), cache.weights(d.fitId, d.weightsKey)]);
     const nCols = x.shape[1];
     let seeds: DenseMatrix;
     if (d.seedsKey === null) seeds = rowsOf(x, d.start, d.end);
@@ -109,6 +120,9 @@ export function startWorker(options: StartWorkerOptions): MeanShiftWorker {
     const climbs = await climbSeedsAsync(x, seeds, {
       bandwidth: d.bandwidth,
       maxIter: d.maxIter,
+      kernel: d.kernel,
+      kernelCutoff: d.kernelCutoff,
+      sampleWeight,
       firstSeed: d.start,
       totalSeeds: d.totalSeeds,
       nJobs,
@@ -180,7 +194,7 @@ export function startWorker(options: StartWorkerOptions): MeanShiftWorker {
   }
 
   async function fit(job: Job<FitJob>): Promise<FitResult> {
-    const { x, options } = job.data;
+    const { x, options, sampleWeight } = job.data;
     const { seeds, ...rest } = options;
     const params = { ...rest, nJobs, ...(typeof seeds === 'string' ? { seeds: matrixFromBuffer(fromBase64(seeds)) } : {}) } as MeanShiftOptions;
     const warnings: string[] = [];
@@ -188,7 +202,8 @@ export function startWorker(options: StartWorkerOptions): MeanShiftWorker {
     const model = new MeanShift(params);
     process.on('warning', onWarning);
     try {
-      await model.fitAsync(matrixFromBuffer(fromBase64(x)));
+      const weights = sampleWeight === undefined ? null : new Float64Array(ownBuffer(fromBase64(sampleWeight)));
+      await model.fitAsync(matrixFromBuffer(fromBase64(x)), { sampleWeight: weights });
     } finally {
       process.off('warning', onWarning);
     }

@@ -44,6 +44,27 @@ export function matrixOf(d: Dataset): Matrix {
   return { data: d.data!, shape: [d.nRows, d.nCols] };
 }
 
+/** The dataset without its feature `j` (a copy of the values for row-major data). */
+export function withoutColumn(d: Dataset, j: number): Dataset {
+  const keep = (_: unknown, k: number): boolean => k !== j;
+  let data: Float64Array | null = null;
+  if (d.data) {
+    const nCols = d.nCols - 1;
+    data = new Float64Array(d.nRows * nCols);
+    for (let i = 0, o = 0; i < d.nRows; i++) {
+      for (let k = 0; k < d.nCols; k++) if (k !== j) data[o++] = d.data[i * d.nCols + k]!;
+    }
+  }
+  return {
+    ...d,
+    data,
+    columnar: d.columnar ? d.columnar.filter(keep) : null,
+    nCols: d.nCols - 1,
+    columns: d.columns ? d.columns.filter(keep) : null,
+    chosen: d.chosen ? d.chosen.filter(keep) : undefined,
+  };
+}
+
 /** Column `j` of the dataset as a typed array (a copy for row-major data). */
 export function columnOf(d: Dataset, j: number): Float64Array | Float32Array {
   if (d.columnar) return d.columnar[j]!;

@@ -29,11 +29,16 @@ async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Prom
  * Fits `model` off the main thread (`fitAsync`), with a progress bar on stderr when
  * `showProgress` (stderr is a TTY and not --quiet); Ctrl-C cancels the fit.
  */
-export async function fitWithProgress(model: MeanShift, X: Matrix, showProgress: boolean): Promise<void> {
+export async function fitWithProgress(
+  model: MeanShift,
+  X: Matrix,
+  showProgress: boolean,
+  sampleWeight: Float64Array | Float32Array | null = null,
+): Promise<void> {
   const bar = showProgress ? new ProgressBar(process.stderr, { label: 'fitting', unit: 'seeds' }) : null;
   try {
     await interruptible((signal) =>
-      model.fitAsync(X, { signal, onProgress: bar ? ({ done, total }) => bar.update(done, total) : null }),
+      model.fitAsync(X, { signal, sampleWeight, onProgress: bar ? ({ done, total }) => bar.update(done, total) : null }),
     );
   } finally {
     bar?.done();

@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import { MeanShift, estimateBandwidth, makeBlobs } from 'fast-meanshift';
 import type { ErrorFields } from 'fast-meanshift';
 import { oneByte } from './csv.js';
-import { columnName, columnOf, matrixOf, type Dataset } from './dataset.js';
+import { columnName, columnOf, matrixOf, withoutColumn, type Dataset } from './dataset.js';
 import { CliError } from './errors.js';
 import { estimateWithStatus, fitWithProgress } from './fit.js';
 import * as parse from './options.js';
@@ -143,6 +143,28 @@ interface ClusterOptions {
   dropInvalid?: boolean;
   format?: Format;
   standardize?: boolean;
+  weights?: string;
+  kernel?: 'flat' | 'gaussian' | 'epanechnikov';
+  kernelCutoff?: number;
+}
+
+/**
+ * `--weights COLUMN` (a header name or a 0-based index of the input's columns): the index of
+ * that column among the ones read, or an error naming what the input has.
+ */
+function weightsColumn(dataset: Dataset, spec: string, name: string): number {
+  const trimmed = spec.trim();
+  const byIndex = /^\d+$/.test(trimmed) ? Number(trimmed) : null;
+  const j =
+    byIndex === null
+      ? (dataset.columns ?? []).indexOf(trimmed)
+      : (dataset.chosen ?? Array.from({ length: dataset.nCols }, (_, k) => k)).indexOf(byIndex);
+  if (j < 0) {
+    const has = dataset.allColumns?.length ? `its columns are ${dataset.allColumns.join(', ')}` : `it has ${dataset.width ?? dataset.nCols} columns, numbered from 0`;
+    throw new CliError(`--weights ${spec}: ${name} has no such column (${has})`);
+  }
+  if (dataset.nCols < 2) throw new CliError(`--weights ${spec}: the weights column is the only column read; the features are the others`);
+  return j;
 }
 
 /** A number for a one-line summary: 6 significant digits, no trailing zeros. */
@@ -200,9 +222,11 @@ async function cluster(inputPath: string, o: ClusterOptions): Promise<void> {
   if (o.comment !== undefined && o.comment !== '') oneByte('--comment', o.comment);
 
   const t0 = performance.now();
+  if (o.kernelCutoff !== undefined && o.kernel !== 'gaussian') throw new CliError('--kernel-cutoff only applies with --kernel gaussian');
   const readOptions: ReadOptions = {
     file: inputPath,
-    columns: o.columns ?? null,
+    // The weights column is read with the features, then taken out of them.
+    columns: o.columns === undefined ? null : o.weights === undefined ? o.columns : `${o.columns},${o.weights}`,
     skipRows: o.skipRows ?? 0,
     header: o.header ?? null,
     delimiter: o.delimiter ?? null,
@@ -212,9 +236,17 @@ async function cluster(inputPath: string, o: ClusterOptions): Promise<void> {
     keepBytes: o.output !== undefined,
     note,
   };
-  const { dataset, input } = await readDataset(inputPath, readOptions);
+  const read = await readDataset(inputPath, readOptions);
+  const { input } = read;
   const tRead = performance.now();
   const name = input.name;
+  let dataset = read.dataset;
+  let sampleWeight: Float64Array | Float32Array | null = null;
+  if (o.weights !== undefined) {
+    const j = weightsColumn(dataset, o.weights, name);
+    sampleWeight = columnOf(dataset, j);
+    dataset = withoutColumn(dataset, j);
+  }
   if (dataset.dropped) {
     note(`${name}: dropped ${dataset.dropped.count} row${dataset.dropped.count === 1 ? '' : 's'} with a missing or non-numeric value (the first: ${dataset.dropped.first}); ${dataset.nRows} kept`);
   }
@@ -242,7 +274,7 @@ async function cluster(inputPath: string, o: ClusterOptions): Promise<void> {
       );
     }
     const status = showProgress() ? `estimating the bandwidth (quantile ${quantile}${nSamples === null ? '' : `, ${nSamples} samples`})` : null;
-    bandwidth = await estimateWithStatus(matrix, { quantile, nSamples, nJobs }, status);
+    bandwidth = await estimateWithStatus(matrix, { quantile, nSamples, nJobs, sampleWeight }, status);
     const used = nSamples === null ? dataset.nRows : Math.min(nSamples, dataset.nRows);
     how = `estimated: quantile ${quantile} on ${used === dataset.nRows ? 'all' : used} of ${dataset.nRows} samples`;
     if (!(bandwidth > 0)) {
@@ -259,9 +291,11 @@ async function cluster(inputPath: string, o: ClusterOptions): Promise<void> {
     maxIter: o.maxIter ?? 300,
     nJobs,
     clusterAssignment: o.clusterAssignment === 'attractor' ? 'attractor' : 'nearestCentroid',
+    kernel: o.kernel ?? 'flat',
+    kernelCutoff: o.kernelCutoff ?? 3,
   });
   const t2 = performance.now();
-  await fitWithProgress(model, matrix, showProgress());
+  await fitWithProgress(model, matrix, showProgress(), sampleWeight);
   const t3 = performance.now();
   const labels = model.labels;
   // Centres in the input's units (the fit saw standardized features when --standardize).
@@ -420,6 +454,9 @@ function program(): Command {
       ).choices(['nearest-centroid', 'attractor']),
     )
     .option('--max-iter <M>', 'maximum iterations per seed (default 300)', parse.positiveInt)
+    .option('--weights <COLUMN>', 'weigh each row by this column (a header name or 0-based index), which is not a feature')
+    .option('--kernel <K>', 'flat (default, scikit-learn), gaussian or epanechnikov', parse.kernel)
+    .option('--kernel-cutoff <C>', 'with --kernel gaussian: its reach, in bandwidths (default 3)', parse.positiveNumber)
     .option('--jobs <J>', 'threads: k, or -1 for all cores (default: all)', parse.jobs)
     .option('--labels <FILE>', 'write one label per row, .csv or .json')
     .option('--centers <FILE>', 'write the cluster centres, .csv or .json')

@@ -49,6 +49,15 @@ export function dims(value: string): [number, number] {
   return [i, j];
 }
 
+/** `--kernel K`: one of the library's kernels. */
+export function kernel(value: string): 'flat' | 'gaussian' | 'epanechnikov' {
+  const k = value.trim().toLowerCase();
+  if (k !== 'flat' && k !== 'gaussian' && k !== 'epanechnikov') {
+    throw new InvalidArgumentError('It must be flat, gaussian or epanechnikov.');
+  }
+  return k;
+}
+
 /** `--skip-rows N`: a whole number of at least 0. */
 export function nonNegativeInt(value: string): number {
   const n = Number(value);

@@ -32,19 +32,22 @@ const BUCKETS_PER_BAND: f64 = 16.0;
 /// Coordinates must stay below this so that squared distances cannot overflow.
 const MAX_COORDINATE: f64 = 1e150;
 
-/// Count and exact coordinate sum of the points within a ball.
+/// Count and exact coordinate sum of the points within a ball; with sample
+/// weights, the sum is of `w·x` and `weight` the exact `Σ w`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BallTotal {
     pub count: usize,
     pub sum: [i128; 2],
+    pub weight: i128,
 }
 
 impl BallTotal {
     #[inline(always)]
-    fn plus(self, count: usize, sum: [i128; 2]) -> Self {
+    fn plus(self, count: usize, sum: [i128; 2], weight: i128) -> Self {
         Self {
             count: self.count + count,
             sum: [self.sum[0] + sum[0], self.sum[1] + sum[1]],
+            weight: self.weight + weight,
         }
     }
 }
@@ -89,7 +92,13 @@ pub struct BandIndex {
     /// Each sorted point's exact value (`prefix[i + 1] - prefix[i]`, stored: half
     /// the loads for the points found one by one).
     values: Vec<[i128; 2]>,
+    /// The units of `values` and the sums (of `w·x` with weights).
     scales: [FixedScale; 2],
+    /// With sample weights: each sorted point's exact weight, their prefix
+    /// sums and their unit; empty (`None`) without.
+    weights: Vec<i128>,
+    weight_prefix: Vec<i128>,
+    weight_scale: Option<FixedScale>,
     kernel: Kernel,
 }
 
@@ -98,7 +107,10 @@ pub struct BandIndex {
 /// [`super::select()`] relies on to choose the band index.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct BandPlan {
+    /// The coordinates' units.
     scales: [FixedScale; 2],
+    /// The weights' unit, with sample weights.
+    weight_scale: Option<FixedScale>,
     /// The smallest y: the bottom of band 0.
     origin: f64,
     height: f64,
@@ -111,17 +123,30 @@ impl BandPlan {
     /// index: coordinates too large or spanning too many orders of magnitude
     /// for exact sums, or a bandwidth so small against the data's spread or
     /// magnitude that bands would be too many or too thin to place a query
-    /// exactly.
-    pub fn new(points: &[f64], bandwidth: f64) -> Option<Self> {
+    /// exactly. With `weights` (one per point), the exact sums are of the
+    /// products `w·x`, which needs the bits of both.
+    pub fn new(points: &[f64], bandwidth: f64, weights: Option<&[f64]>) -> Option<Self> {
         let n = points.len() / 2;
         if n == 0 || n >= u32::MAX as usize || !(bandwidth.is_finite() && bandwidth > 0.0) {
             return None;
         }
         let column = |j: usize| points.iter().skip(j).step_by(2).copied();
-        let scales = [
-            FixedScale::for_values(column(0), n)?,
-            FixedScale::for_values(column(1), n)?,
-        ];
+        let (scales, weight_scale) = match weights {
+            None => (
+                [
+                    FixedScale::for_values(column(0), n)?,
+                    FixedScale::for_values(column(1), n)?,
+                ],
+                None,
+            ),
+            Some(w) => {
+                let (x, _) = FixedScale::for_products(column(0), w.iter().copied(), n)?;
+                let (y, _) = FixedScale::for_products(column(1), w.iter().copied(), n)?;
+                // The products are in units of (x's unit) × (the weights' unit).
+                let unit = FixedScale::for_values(w.iter().copied(), n)?;
+                ([x, y], Some(unit))
+            }
+        };
         let magnitude = points.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         let (y_min, y_max) = column(1).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| {
             (lo.min(y), hi.max(y))
@@ -141,6 +166,7 @@ impl BandPlan {
         let bands = ((y_max - y_min) / height).floor() + 1.0;
         placeable.then_some(Self {
             scales,
+            weight_scale,
             origin: y_min,
             height,
             n_bands: bands as usize,
@@ -166,22 +192,33 @@ fn band_height(bandwidth: f64, y_span: f64, n: usize) -> f64 {
 impl BandIndex {
     /// Builds the index over `points` (row-major, 2 values each), laid out by
     /// `plan` (made for these points).
-    pub fn new(points: &[f64], plan: BandPlan) -> Result<Self> {
-        Self::with_kernel(points, plan, Kernel::detect())
+    pub fn new(points: &[f64], plan: BandPlan, weights: Option<&[f64]>) -> Result<Self> {
+        Self::with_kernel(points, plan, weights, Kernel::detect())
     }
 
     /// The index with the plan for `bandwidth`, which must be possible.
     #[cfg(test)]
     pub(crate) fn planned(points: &[f64], bandwidth: f64) -> Self {
-        Self::new(points, BandPlan::new(points, bandwidth).unwrap()).unwrap()
+        Self::new(
+            points,
+            BandPlan::new(points, bandwidth, None).unwrap(),
+            None,
+        )
+        .unwrap()
     }
 
     /// [`Self::new`] testing points near the circle with `kernel` (which the
-    /// CPU must support).
-    pub(crate) fn with_kernel(points: &[f64], plan: BandPlan, kernel: Kernel) -> Result<Self> {
+    /// CPU must support). `weights` must be those the plan was made for.
+    pub(crate) fn with_kernel(
+        points: &[f64],
+        plan: BandPlan,
+        weights: Option<&[f64]>,
+        kernel: Kernel,
+    ) -> Result<Self> {
         let n = points.len() / 2;
         let BandPlan {
             scales: [scale_x, scale_y],
+            weight_scale,
             origin: y_min,
             height,
             n_bands,
@@ -214,11 +251,37 @@ impl BandIndex {
         let mut values = vec_with_capacity(n, "X")?;
         xs.par_extend(order.par_iter().map(|&k| x_of(k)));
         ys.par_extend(order.par_iter().map(|&k| y_of(k)));
-        values.par_extend(
-            xs.par_iter()
-                .zip(&ys)
-                .map(|(&x, &y)| [scale_x.to_fixed(x), scale_y.to_fixed(y)]),
-        );
+        let mut exact_weights: Vec<i128> = Vec::new();
+        let mut weight_prefix: Vec<i128> = Vec::new();
+        match (weights, weight_scale) {
+            (Some(w), Some(unit)) => {
+                exact_weights = vec_with_capacity(n, "sample_weight")?;
+                exact_weights.par_extend(order.par_iter().map(|&k| unit.to_fixed(w[row(k)])));
+                values.par_extend(
+                    xs.par_iter()
+                        .zip(&ys)
+                        .zip(&exact_weights)
+                        .map(|((&x, &y), &w)| [w * scale_x.to_fixed(x), w * scale_y.to_fixed(y)]),
+                );
+                weight_prefix = vec_with_capacity(n + 1, "sample_weight")?;
+                let mut running = 0i128;
+                weight_prefix.push(running);
+                for w in &exact_weights {
+                    running += w;
+                    weight_prefix.push(running);
+                }
+            }
+            _ => values.par_extend(
+                xs.par_iter()
+                    .zip(&ys)
+                    .map(|(&x, &y)| [scale_x.to_fixed(x), scale_y.to_fixed(y)]),
+            ),
+        }
+        // With weights the sums are of products, in the product of the units.
+        let scales = match weight_scale {
+            Some(unit) if weights.is_some() => [scale_x.times(unit), scale_y.times(unit)],
+            _ => [scale_x, scale_y],
+        };
         for (&k, &y) in order.iter().zip(&ys) {
             let b = (k >> 96) as usize;
             band_start[b + 1] += 1;
@@ -285,7 +348,10 @@ impl BandIndex {
             ys,
             prefix,
             values,
-            scales: [scale_x, scale_y],
+            scales,
+            weights: exact_weights,
+            weight_prefix,
+            weight_scale: weight_scale.filter(|_| weights.is_some()),
             kernel,
         })
     }
@@ -304,8 +370,8 @@ impl BandIndex {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx512 => unsafe { self.runs_avx512(q, radius2, &mut found) },
         };
-        found.flush(&self.values);
-        runs.plus(found.total, found.sum)
+        found.flush(&self.values, &self.weights);
+        runs.plus(found.total, found.sum, found.weight)
     }
 
     /// [`Self::runs_and_strips`] with the AVX2 strip kernel, compiled for AVX2.
@@ -341,12 +407,15 @@ impl BandIndex {
         let [qx, qy] = q;
         let mut count = 0usize;
         let mut sum = [0i128; 2];
+        let mut weight = 0i128;
+        let weighted = !self.weight_prefix.is_empty();
         let strip = Strip {
             xs: &self.xs,
             ys: &self.ys,
             qx,
             qy,
             radius2,
+            weights: &self.weights,
         };
         let last = self.bands.len() - 1;
         let radius = radius2.sqrt();
@@ -354,7 +423,7 @@ impl BandIndex {
         let first_band = ((qy - radius - self.origin) * self.inv_height).floor() - 1.0;
         let last_band = ((qy + radius - self.origin) * self.inv_height).floor() + 1.0;
         if !(last_band >= 0.0 && first_band <= last as f64) {
-            return BallTotal { count, sum };
+            return BallTotal { count, sum, weight };
         }
         let first_band = first_band.max(0.0) as usize;
         let last_band = (last_band as usize).min(last);
@@ -409,25 +478,37 @@ impl BandIndex {
                     let (hi, lo) = (&self.prefix[end], &self.prefix[start]);
                     sum[0] += hi[0] - lo[0];
                     sum[1] += hi[1] - lo[1];
+                    if weighted {
+                        weight += self.weight_prefix[end] - self.weight_prefix[start];
+                    }
                     continue;
                 }
             }
             test_strip(&strip, from, to, found);
         }
-        BallTotal { count, sum }
+        BallTotal { count, sum, weight }
     }
 
     /// The mean of a ball's points as `f64` (the exact sum rounded once, then
-    /// divided by the count), or `None` for an empty ball.
+    /// divided by the count, or by the exact total weight rounded once), or
+    /// `None` for an empty ball (or one whose points all weigh 0).
     pub fn mean(&self, total: &BallTotal) -> Option<[f64; 2]> {
-        if total.count == 0 {
+        let n = self.intensity(total);
+        if n == 0.0 {
             return None;
         }
-        let n = total.count as f64;
         Some([
             self.scales[0].to_f64(total.sum[0]) / n,
             self.scales[1].to_f64(total.sum[1]) / n,
         ])
+    }
+
+    /// The ball's count, or its total weight with sample weights.
+    pub fn intensity(&self, total: &BallTotal) -> f64 {
+        match self.weight_scale {
+            Some(unit) => unit.to_f64(total.weight),
+            None => total.count as f64,
+        }
     }
 }
 
@@ -527,7 +608,11 @@ mod tests {
                 sum[1] += index.scales[1].to_fixed(p[1]);
             }
         }
-        BallTotal { count, sum }
+        BallTotal {
+            count,
+            sum,
+            weight: 0,
+        }
     }
 
     fn lcg(state: &mut u64) -> f64 {
@@ -545,8 +630,8 @@ mod tests {
             .iter()
             .flat_map(|b| Kernel::all_available().into_iter().map(move |k| (b, k)))
         {
-            let plan = BandPlan::new(&points, bandwidth).unwrap();
-            let index = BandIndex::with_kernel(&points, plan, kernel).unwrap();
+            let plan = BandPlan::new(&points, bandwidth, None).unwrap();
+            let index = BandIndex::with_kernel(&points, plan, None, kernel).unwrap();
             for k in 0..300 {
                 let q = if k % 3 == 0 {
                     [points[2 * k], points[2 * k + 1]]
@@ -576,8 +661,8 @@ mod tests {
             }
         }
         for kernel in Kernel::all_available() {
-            let plan = BandPlan::new(&points, 1.0).unwrap();
-            let index = BandIndex::with_kernel(&points, plan, kernel).unwrap();
+            let plan = BandPlan::new(&points, 1.0, None).unwrap();
+            let index = BandIndex::with_kernel(&points, plan, None, kernel).unwrap();
             for q in [
                 [0.0, 0.0],
                 [0.125, -0.5],
@@ -621,13 +706,13 @@ mod tests {
     #[test]
     fn no_plan_for_unsuitable_data() {
         // Exact sums impossible.
-        assert!(BandPlan::new(&[1e-30, 0.0, 1.0, 0.0], 1.0).is_none());
+        assert!(BandPlan::new(&[1e-30, 0.0, 1.0, 0.0], 1.0, None).is_none());
         // Bands would be thinner than the coordinates' rounding.
-        assert!(BandPlan::new(&[1e6, 1e6, 1e6, 1e6 + 1.0], 1e-9).is_none());
+        assert!(BandPlan::new(&[1e6, 1e6, 1e6, 1e6 + 1.0], 1e-9, None).is_none());
         // Too many bands for the points.
-        assert!(BandPlan::new(&[0.0, 0.0, 0.0, 1e6], 1e-3).is_none());
-        assert!(BandPlan::new(&[0.0, 0.0, 1e200, 0.0], 1.0).is_none());
-        assert!(BandPlan::new(&[0.0, 0.0], 1.0).is_some());
+        assert!(BandPlan::new(&[0.0, 0.0, 0.0, 1e6], 1e-3, None).is_none());
+        assert!(BandPlan::new(&[0.0, 0.0, 1e200, 0.0], 1.0, None).is_none());
+        assert!(BandPlan::new(&[0.0, 0.0], 1.0, None).is_some());
     }
 
     #[test]
@@ -649,7 +734,7 @@ mod tests {
         for n in [1, 5, 40, 100, 300, 1000, 2500] {
             let points: Vec<f64> = (0..2 * n).map(|_| lcg(&mut state) * 6.0 - 1.0).collect();
             for &bandwidth in &[0.05, 0.3, 0.6, 2.0, 50.0] {
-                let Some(plan) = BandPlan::new(&points, bandwidth) else {
+                let Some(plan) = BandPlan::new(&points, bandwidth, None) else {
                     continue;
                 };
                 assert!(plan.height >= bandwidth / BANDS_PER_RADIUS);
@@ -658,7 +743,7 @@ mod tests {
                         || plan.height == bandwidth / BANDS_PER_RADIUS
                 );
                 for kernel in Kernel::all_available() {
-                    let index = BandIndex::with_kernel(&points, plan, kernel).unwrap();
+                    let index = BandIndex::with_kernel(&points, plan, None, kernel).unwrap();
                     for k in 0..100 {
                         let q = if k % 2 == 0 {
                             [points[2 * (k % n)], points[2 * (k % n) + 1]]

@@ -35,31 +35,69 @@ fn odd_decomposition(x: f64) -> Option<(i64, i32)> {
     Some((signed, exponent + zeros as i32))
 }
 
+/// The lowest and highest set bit over the nonzero `values` (`i32::MAX`,
+/// `i32::MIN` when there is none); `None` if one is not finite.
+fn bit_span(values: impl Iterator<Item = f64>) -> Option<(i32, i32)> {
+    let mut lsb = i32::MAX;
+    let mut msb = i32::MIN;
+    for x in values {
+        if !x.is_finite() {
+            return None;
+        }
+        if let Some((mantissa, exponent)) = odd_decomposition(x) {
+            lsb = lsb.min(exponent);
+            // Highest set bit of the value.
+            msb = msb.max(exponent + 63 - mantissa.unsigned_abs().leading_zeros() as i32);
+        }
+    }
+    Some((lsb, msb))
+}
+
+/// The extra bits a sum of up to `max_terms` terms needs: ceil(log2(max_terms)).
+fn terms_bits(max_terms: usize) -> i64 {
+    i64::from(usize::BITS - max_terms.max(1).saturating_sub(1).leading_zeros())
+}
+
 impl FixedScale {
     /// The unit for `values` when any sum of up to `max_terms` of them fits an
     /// `i128` exactly; `None` when the values span too many binary orders of
     /// magnitude (for example 1e-30 next to 1) or one is not finite.
     pub fn for_values(values: impl Iterator<Item = f64>, max_terms: usize) -> Option<Self> {
-        let mut lsb = i32::MAX;
-        let mut msb = i32::MIN;
-        for x in values {
-            if !x.is_finite() {
-                return None;
-            }
-            if let Some((mantissa, exponent)) = odd_decomposition(x) {
-                lsb = lsb.min(exponent);
-                // Highest set bit of the value.
-                msb = msb.max(exponent + 63 - mantissa.unsigned_abs().leading_zeros() as i32);
-            }
-        }
+        let (lsb, msb) = bit_span(values)?;
         if lsb == i32::MAX {
             return Some(Self { lsb: 0 });
         }
         // One value needs msb - lsb + 1 bits; a sum of max_terms of them at most
         // ceil(log2(max_terms)) more; the sign one more; 127 + 1 available.
-        let terms_bits = usize::BITS - max_terms.max(1).saturating_sub(1).leading_zeros();
-        let needed = i64::from(msb - lsb) + 1 + i64::from(terms_bits) + 1;
+        let needed = i64::from(msb - lsb) + 1 + terms_bits(max_terms) + 1;
         (needed <= 127).then_some(Self { lsb })
+    }
+
+    /// The units of `values` (`x`) and of `weights` (`w`, one per value) when
+    /// any sum of up to `max_terms` products `w·x` fits an `i128` exactly as
+    /// `to_fixed(w) · to_fixed(x)` in the units of [`Self::times`] of the two.
+    pub fn for_products(
+        values: impl Iterator<Item = f64>,
+        weights: impl Iterator<Item = f64>,
+        max_terms: usize,
+    ) -> Option<(Self, Self)> {
+        let (x_lsb, x_msb) = bit_span(values)?;
+        let (w_lsb, w_msb) = bit_span(weights)?;
+        if x_lsb == i32::MAX || w_lsb == i32::MAX {
+            return Some((Self { lsb: 0 }, Self { lsb: 0 }));
+        }
+        // A product of fixed values has at most the bits of both; the sum of
+        // max_terms of them log2(max_terms) more, and the sign one more.
+        let needed =
+            i64::from(x_msb - x_lsb + 1) + i64::from(w_msb - w_lsb + 1) + terms_bits(max_terms) + 1;
+        (needed <= 127).then_some((Self { lsb: x_lsb }, Self { lsb: w_lsb }))
+    }
+
+    /// The unit of a product of a value in `self`'s units and one in `other`'s.
+    pub fn times(self, other: Self) -> Self {
+        Self {
+            lsb: self.lsb + other.lsb,
+        }
     }
 
     /// `x` in units of `2^lsb`, exactly. `x` must be finite and one of the

@@ -30,9 +30,10 @@ mod sumtree;
 mod tests;
 
 pub(crate) use bands::{BallTotal, BandIndex};
-pub(crate) use queries::{BallSum, KthDistance, Neighbors};
+pub(crate) use queries::{BallSum, KthDistance, Neighbors, Step, WeightedSum};
 
 use crate::error::Result;
+use crate::kernel::{Kernel, Profile};
 use balltree::BallTree;
 use dimension::{for_dimension, ForDimension};
 use kdtree::KdTree;
@@ -40,30 +41,114 @@ use scan::Scan;
 use select::{select, Query, Structure};
 use sumtree::SumTree;
 
-/// What the climbs query: the band index (climbs in lock-step rounds) or ball
-/// sums (one climb per seed).
+/// What the climbs query: the band index (climbs in lock-step rounds) or a
+/// step per query (one climb per seed).
 pub(crate) enum ClimbIndex<'a> {
-    Bands(BandIndex),
-    BallSums(Box<dyn BallSum + 'a>),
+    Bands(Box<BandIndex>),
+    Steps(Box<dyn Step + 'a>),
 }
 
-/// The structure for climbs from `seeds` seeds with `bandwidth` over `points`
+/// What the climbs are: their bandwidth, kernel and the points' weights.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ClimbKind<'w> {
+    pub bandwidth: f64,
+    pub kernel: Kernel,
+    /// The Gaussian kernel's reach, in bandwidths.
+    pub cutoff: f64,
+    /// One per point when they vary; `None`: all the same (counts).
+    pub weights: Option<&'w [f64]>,
+}
+
+impl ClimbKind<'_> {
+    /// scikit-learn's climbs: the flat kernel, no weights.
+    #[cfg(test)]
+    pub fn flat(bandwidth: f64) -> Self {
+        Self {
+            bandwidth,
+            kernel: Kernel::Flat,
+            cutoff: 3.0,
+            weights: None,
+        }
+    }
+}
+
+/// A step that counts: the flat kernel without weights.
+pub(crate) struct CountStep<'a> {
+    sums: Box<dyn BallSum + 'a>,
+    radius2: f64,
+}
+
+impl<'a> CountStep<'a> {
+    #[cfg(test)]
+    pub fn new(sums: Box<dyn BallSum + 'a>, radius2: f64) -> Self {
+        Self { sums, radius2 }
+    }
+}
+
+impl Step for CountStep<'_> {
+    fn step(&self, position: &[f64], sum: &mut [f64]) -> f64 {
+        self.sums.ball_sum(position, self.radius2, sum) as f64
+    }
+}
+
+/// A step that weighs each point by its weight and the kernel.
+struct PullStep<'a> {
+    sums: Box<dyn WeightedSum + 'a>,
+    radius2: f64,
+    profile: Profile,
+}
+
+impl Step for PullStep<'_> {
+    fn step(&self, position: &[f64], sum: &mut [f64]) -> f64 {
+        self.sums
+            .weighted_sum(position, self.radius2, self.profile, sum)
+    }
+}
+
+/// The structure for climbs of `kind` from `seeds` seeds over `points`
 /// (row-major, `dim` features each).
-pub(crate) fn for_climbs(
-    points: &[f64],
+pub(crate) fn for_climbs<'a>(
+    points: &'a [f64],
     dim: usize,
     seeds: usize,
-    bandwidth: f64,
-) -> Result<ClimbIndex<'_>> {
-    let query = Query::Climbs { seeds, bandwidth };
+    kind: &ClimbKind<'a>,
+) -> Result<ClimbIndex<'a>> {
+    let ClimbKind {
+        bandwidth,
+        kernel,
+        cutoff,
+        weights,
+    } = *kind;
+    let query = Query::Climbs {
+        seeds,
+        bandwidth,
+        kernel,
+        weights,
+    };
+    let counts = |sums: Box<dyn BallSum + 'a>| {
+        ClimbIndex::Steps(Box::new(CountStep {
+            sums,
+            radius2: bandwidth * bandwidth,
+        }))
+    };
+    let (profile, radius2) = Profile::new(kernel, bandwidth, cutoff);
+    let pulls = |sums: Box<dyn WeightedSum + 'a>| {
+        ClimbIndex::Steps(Box::new(PullStep {
+            sums,
+            radius2,
+            profile,
+        }))
+    };
     Ok(match select(query, points, dim) {
-        Structure::Bands(plan) => ClimbIndex::Bands(BandIndex::new(points, plan)?),
-        Structure::SumTree => ClimbIndex::BallSums(sum_tree(points, dim)?),
-        Structure::BallTree => ClimbIndex::BallSums(Box::new(BallTree::new(points, dim)?)),
-        // kiddo's tree keeps no sums: never selected for climbs.
-        Structure::KdTree | Structure::Scan => {
-            ClimbIndex::BallSums(Box::new(Scan::new(points, dim)?))
+        Structure::Bands(plan) => {
+            ClimbIndex::Bands(Box::new(BandIndex::new(points, plan, weights)?))
         }
+        Structure::SumTree => counts(sum_tree(points, dim)?),
+        Structure::BallTree => counts(Box::new(BallTree::new(points, dim)?)),
+        Structure::WeightedSumTree => pulls(weighted_sum_tree(points, dim, weights)?),
+        Structure::WeightedScan => pulls(Box::new(Scan::weighted(points, dim, weights)?)),
+        // kiddo's tree keeps no sums: never selected for climbs.
+        Structure::KdTree | Structure::Scan => counts(Box::new(Scan::new(points, dim)?)),
     })
 }
 
@@ -77,9 +162,11 @@ pub(crate) fn for_kth_distance(
         Structure::SumTree => sum_tree(points, dim)?,
         Structure::KdTree => kd_tree(points, dim)?,
         // Bands and the ball tree are never selected for k-th distances.
-        Structure::Bands(_) | Structure::BallTree | Structure::Scan => {
-            Box::new(Scan::new(points, dim)?)
-        }
+        Structure::Bands(_)
+        | Structure::BallTree
+        | Structure::WeightedSumTree
+        | Structure::WeightedScan
+        | Structure::Scan => Box::new(Scan::new(points, dim)?),
     })
 }
 
@@ -88,9 +175,12 @@ pub(crate) fn for_neighbors(points: &[f64], dim: usize) -> Result<Box<dyn Neighb
     Ok(match select(Query::Neighbors, points, dim) {
         Structure::KdTree => kd_tree(points, dim)?,
         // Nothing else is selected for neighbours.
-        Structure::Bands(_) | Structure::SumTree | Structure::BallTree | Structure::Scan => {
-            Box::new(Scan::new(points, dim)?)
-        }
+        Structure::Bands(_)
+        | Structure::SumTree
+        | Structure::WeightedSumTree
+        | Structure::WeightedScan
+        | Structure::BallTree
+        | Structure::Scan => Box::new(Scan::new(points, dim)?),
     })
 }
 
@@ -104,6 +194,27 @@ fn sum_tree(points: &[f64], dim: usize) -> Result<Box<dyn BallSum + '_>> {
         }
     }
     for_dimension(dim, Build(points)).unwrap_or_else(|| Ok(Box::new(Scan::new(points, dim)?)))
+}
+
+/// A [`SumTree`] with `weights` (`None`: all 1) for `dim` features, or the
+/// scan above [`dimension::MAX_TREE_DIM`].
+fn weighted_sum_tree<'p>(
+    points: &'p [f64],
+    dim: usize,
+    weights: Option<&'p [f64]>,
+) -> Result<Box<dyn WeightedSum + 'p>> {
+    struct Build<'p>(&'p [f64], Option<&'p [f64]>);
+    impl<'p> ForDimension for Build<'p> {
+        type Output = Result<Box<dyn WeightedSum + 'p>>;
+        fn build<const D: usize>(self) -> Self::Output {
+            Ok(Box::new(match self.1 {
+                Some(w) => SumTree::<D>::weighted(self.0, w)?,
+                None => SumTree::<D>::new(self.0)?,
+            }))
+        }
+    }
+    for_dimension(dim, Build(points, weights))
+        .unwrap_or_else(|| Ok(Box::new(Scan::weighted(points, dim, weights)?)))
 }
 
 /// A [`KdTree`] for `dim` features, or the scan above [`dimension::MAX_TREE_DIM`].

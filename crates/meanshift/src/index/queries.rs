@@ -25,3 +25,25 @@ pub(crate) trait Neighbors: KthDistance {
     /// The nearest point: `(index, squared distance)`, the lowest index on ties.
     fn nearest(&self, query: &[f64]) -> (usize, f64);
 }
+
+/// The weighted, kernel-shaped sum of a climb step: per point, its sample
+/// weight times the kernel at its distance.
+pub(crate) trait WeightedSum: Sync + Send {
+    /// Adds `Σ wᵢ K(dᵢ²) pᵢ` to `sum` (`dim` zeros on entry) over the points
+    /// with `dᵢ² = Σ (p - q)² <= radius2`, and returns `Σ wᵢ K(dᵢ²)`.
+    fn weighted_sum(
+        &self,
+        query: &[f64],
+        radius2: f64,
+        profile: crate::kernel::Profile,
+        sum: &mut [f64],
+    ) -> f64;
+}
+
+/// A climb's query: the points within reach of a position, each pulling with
+/// its weight times the kernel (the flat kernel without weights: a count).
+pub(crate) trait Step: Sync {
+    /// Adds `Σ wᵢ K(dᵢ) xᵢ` to `sum` (`dim` zeros on entry) and returns
+    /// `Σ wᵢ K(dᵢ)`; 0 when nothing pulls (the climb ends, with no neighbours).
+    fn step(&self, position: &[f64], sum: &mut [f64]) -> f64;
+}

@@ -2,9 +2,10 @@
 //! resort (many features, few points, coordinates too large for a tree's
 //! pruning) and the reference the others are tested against.
 
-use super::queries::{BallSum, KthDistance, Neighbors};
+use super::queries::{BallSum, KthDistance, Neighbors, WeightedSum};
 use crate::alloc::vec_with_capacity;
 use crate::error::Result;
+use crate::kernel::Profile;
 
 /// Points per block of the scan's transposed copy.
 const LANES: usize = 4;
@@ -19,6 +20,8 @@ pub(crate) struct Scan<'a> {
     dim: usize,
     /// Block `b` holds, for each feature `j`, the values of points `LANES*b ..`.
     blocks: Vec<[f64; LANES]>,
+    /// Each point's weight; `None`: every point weighs 1.
+    weights: Option<&'a [f64]>,
 }
 
 impl<'a> Scan<'a> {
@@ -35,6 +38,15 @@ impl<'a> Scan<'a> {
             points,
             dim,
             blocks,
+            weights: None,
+        })
+    }
+
+    /// The scan of `points` weighing `weights` (one per point).
+    pub fn weighted(points: &'a [f64], dim: usize, weights: Option<&'a [f64]>) -> Result<Self> {
+        Ok(Self {
+            weights,
+            ..Self::new(points, dim)?
         })
     }
 
@@ -102,5 +114,23 @@ impl Neighbors for Scan<'_> {
             }
         });
         best
+    }
+}
+
+impl WeightedSum for Scan<'_> {
+    fn weighted_sum(&self, query: &[f64], radius2: f64, profile: Profile, sum: &mut [f64]) -> f64 {
+        let dim = self.dim;
+        let mut weight = 0.0;
+        self.for_each_distance(query, |i, d2| {
+            if d2 <= radius2 {
+                let w = self.weights.map_or(1.0, |w| w[i]);
+                let pull = w * profile.at(d2);
+                weight += pull;
+                for (s, v) in sum.iter_mut().zip(&self.points[i * dim..(i + 1) * dim]) {
+                    *s += pull * v;
+                }
+            }
+        });
+        weight
     }
 }

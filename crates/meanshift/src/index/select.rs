@@ -3,12 +3,20 @@
 use super::bands::BandPlan;
 use super::dimension::MAX_TREE_DIM;
 use super::kdtree::is_extreme;
+use crate::kernel::Kernel;
 
 /// What a structure is built for.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Query {
-    /// Every seed's climb: ball sums of radius `bandwidth` from `seeds` starting points.
-    Climbs { seeds: usize, bandwidth: f64 },
+pub(crate) enum Query<'w> {
+    /// Every seed's climb: ball sums of radius `bandwidth` from `seeds`
+    /// starting points, with `kernel`, the points weighing `weights` (`None`:
+    /// all the same).
+    Climbs {
+        seeds: usize,
+        bandwidth: f64,
+        kernel: Kernel,
+        weights: Option<&'w [f64]>,
+    },
     /// The `k`-th neighbour distance of every point (`estimate_bandwidth`).
     KthDistance { k: usize },
     /// Nearest point and points within a radius (merging modes, labels).
@@ -22,6 +30,11 @@ pub(crate) enum Structure {
     Bands(BandPlan),
     /// A KD-tree whose nodes keep their count, sums and box.
     SumTree,
+    /// The same, with sample weights (nodes keep `Σ w` and `Σ w·x`), or
+    /// enumerating the points within reach for a kernel other than flat.
+    WeightedSumTree,
+    /// Every point tested, with sample weights or a kernel other than flat.
+    WeightedScan,
     /// A ball tree (centre and radius per node), summing in index order.
     BallTree,
     /// kiddo's KD-tree.
@@ -43,7 +56,12 @@ pub(crate) const MIN_TREE_POINTS: usize = 64;
 ///
 /// | query | features | seeds, k, data | structure |
 /// |---|---|---|---|
-/// | climbs | 2 | a seed per [`POINTS_PER_SEED_FOR_BANDS`] points or more, and a band plan exists | [`Structure::Bands`] |
+/// | climbs, Gaussian or Epanechnikov kernel | 1 to [`MAX_TREE_DIM`] | any | [`Structure::WeightedSumTree`] (the points within reach enumerated: the kernel's value depends on each one's distance) |
+/// | climbs, Gaussian or Epanechnikov kernel | more | any | [`Structure::WeightedScan`] |
+/// | climbs, flat kernel, varying sample weights | 2 | as for the band index below, with exact sums of `w·x` possible (the weights' and the coordinates' bits together fit 128-bit fixed point) | [`Structure::Bands`] (weighted: exact sums of `w·x` and `w`) |
+/// | climbs, flat kernel, varying sample weights | 1 to [`MAX_TREE_DIM`] | otherwise | [`Structure::WeightedSumTree`] (node sums of `w` and `w·x` in floating point) |
+/// | climbs, flat kernel, varying sample weights | more | any | [`Structure::WeightedScan`] (exact per-point sums; the ball tree keeps no weights) |
+/// | climbs (flat kernel, no or uniform weights from here on) | 2 | a seed per [`POINTS_PER_SEED_FOR_BANDS`] points or more, and a band plan exists | [`Structure::Bands`] |
 /// | climbs | 1 to [`MAX_TREE_DIM`] | otherwise: fewer seeds; or no band plan, because exact sums are impossible (a column's nonzero magnitudes span too many binary orders for 128-bit fixed point) or bands cannot be placed exactly (a coordinate or the bandwidth ≥ 1e150, a band height under 2^-30 of the largest coordinate, more than 4n + 16 bands) | [`Structure::SumTree`] |
 /// | climbs | more | at least [`MIN_TREE_POINTS`] points, no coordinate ≥ 1e153 | [`Structure::BallTree`] (its answers are the scan's bits) |
 /// | climbs | more | otherwise | [`Structure::Scan`] |
@@ -57,13 +75,28 @@ pub(crate) fn select(query: Query, points: &[f64], dim: usize) -> Structure {
     let tree_dim = (1..=MAX_TREE_DIM).contains(&dim);
     let kd_tree_suits = || tree_dim && n >= MIN_TREE_POINTS && !is_extreme(points);
     match query {
-        Query::Climbs { seeds, bandwidth } => {
+        Query::Climbs {
+            kernel: Kernel::Gaussian | Kernel::Epanechnikov,
+            ..
+        } if tree_dim => Structure::WeightedSumTree,
+        Query::Climbs {
+            kernel: Kernel::Gaussian | Kernel::Epanechnikov,
+            ..
+        } => Structure::WeightedScan,
+        Query::Climbs {
+            seeds,
+            bandwidth,
+            weights,
+            ..
+        } => {
             let many_seeds = seeds.saturating_mul(POINTS_PER_SEED_FOR_BANDS) >= n;
             let plan = (dim == 2 && many_seeds)
-                .then(|| BandPlan::new(points, bandwidth))
+                .then(|| BandPlan::new(points, bandwidth, weights))
                 .flatten();
             match plan {
                 Some(plan) => Structure::Bands(plan),
+                None if weights.is_some() && tree_dim => Structure::WeightedSumTree,
+                None if weights.is_some() => Structure::WeightedScan,
                 None if tree_dim => Structure::SumTree,
                 None if n >= MIN_TREE_POINTS && !is_extreme(points) => Structure::BallTree,
                 None => Structure::Scan,
@@ -86,8 +119,57 @@ mod tests {
             .collect()
     }
 
-    fn climbs(seeds: usize, bandwidth: f64) -> Query {
-        Query::Climbs { seeds, bandwidth }
+    fn climbs(seeds: usize, bandwidth: f64) -> Query<'static> {
+        Query::Climbs {
+            seeds,
+            bandwidth,
+            kernel: Kernel::Flat,
+            weights: None,
+        }
+    }
+
+    #[test]
+    fn weighted_and_kernel_climbs_choose_their_structures() {
+        let points = grid(160, 0.0);
+        let whole: Vec<f64> = (0..160).map(|i| (i % 5 + 1) as f64).collect();
+        let weighted = |weights: &[f64], dim, points: &[f64]| {
+            select(
+                Query::Climbs {
+                    seeds: 160,
+                    bandwidth: 1.0,
+                    kernel: Kernel::Flat,
+                    weights: Some(weights),
+                },
+                points,
+                dim,
+            )
+        };
+        assert!(is_bands(weighted(&whole, 2, &points)));
+        // 1e-10 and 1 + 2^-52 need too many bits next to the coordinates.
+        let mut odd = whole.clone();
+        odd[0] = 1e-10;
+        odd[1] = 1.0 + f64::EPSILON;
+        let thirds = grid(160, 1.0 / 3.0);
+        assert!(is_bands(weighted(&odd, 2, &points)));
+        assert_eq!(weighted(&odd, 2, &thirds), Structure::WeightedSumTree);
+        let wide = vec![0.5; 160 * (MAX_TREE_DIM + 1)];
+        assert_eq!(
+            weighted(&whole, MAX_TREE_DIM + 1, &wide),
+            Structure::WeightedScan
+        );
+        for kernel in [Kernel::Gaussian, Kernel::Epanechnikov] {
+            let query = Query::Climbs {
+                seeds: 160,
+                bandwidth: 1.0,
+                kernel,
+                weights: None,
+            };
+            assert_eq!(select(query, &points, 2), Structure::WeightedSumTree);
+            assert_eq!(
+                select(query, &wide, MAX_TREE_DIM + 1),
+                Structure::WeightedScan
+            );
+        }
     }
 
     fn is_bands(structure: Structure) -> bool {

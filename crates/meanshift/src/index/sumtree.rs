@@ -13,9 +13,10 @@
 //! order of summation differs (it is fixed by the tree, which is built
 //! deterministically, so results do not depend on threads).
 
-use super::queries::{BallSum, KthDistance};
+use super::queries::{BallSum, KthDistance, WeightedSum};
 use crate::alloc::vec_with_capacity;
 use crate::error::Result;
+use crate::kernel::Profile;
 use rayon::join;
 use std::collections::HashMap;
 
@@ -50,9 +51,35 @@ impl<const D: usize> Default for Node<D> {
 }
 
 /// A KD-tree over points of `D` features with per-node count, sum and bounding box.
+/// With sample weights, a node's `sum` is `Σ w·x` (its points in tree order)
+/// and `node_weights` holds its `Σ w`.
 pub(crate) struct SumTree<const D: usize> {
     points: Vec<[f64; D]>,
     nodes: Vec<Node<D>>,
+    /// Each point's weight in tree order; empty: every point weighs 1.
+    weights: Vec<f64>,
+    /// Each node's total weight; empty when `weights` is.
+    node_weights: Vec<f64>,
+}
+
+/// A row of the tree under construction: its coordinates (and what travels with them).
+trait TreeRow<const D: usize>: Copy + Send {
+    fn at(&self) -> &[f64; D];
+}
+
+impl<const D: usize> TreeRow<D> for [f64; D] {
+    #[inline(always)]
+    fn at(&self) -> &[f64; D] {
+        self
+    }
+}
+
+/// A point and its weight.
+impl<const D: usize> TreeRow<D> for ([f64; D], f64) {
+    #[inline(always)]
+    fn at(&self) -> &[f64; D] {
+        &self.0
+    }
 }
 
 /// Nodes in the subtree of a range of `n` points (split at `n / 2` until `n <= LEAF`).
@@ -78,25 +105,83 @@ impl<const D: usize> SumTree<D> {
             fixed.copy_from_slice(row);
             fixed
         }));
-        let mut memo = HashMap::new();
-        let node_count = subtree_size(rows.len(), &mut memo);
-        let mut nodes = vec_with_capacity(node_count, "X")?;
-        nodes.resize(node_count, Node::default());
-        if !rows.is_empty() {
-            let (lo, hi) = bounds(&rows);
-            build(&mut rows, 0, &mut nodes, &memo, lo, hi);
-        }
+        let nodes = layout(&mut rows)?;
         Ok(Self {
             points: rows,
             nodes,
+            weights: Vec::new(),
+            node_weights: Vec::new(),
+        })
+    }
+
+    /// The tree over `points` with `weights` (one per row): the same layout
+    /// as [`Self::new`]'s, node sums of `w·x` and of `w`.
+    pub fn weighted(points: &[f64], weights: &[f64]) -> Result<Self> {
+        let mut rows: Vec<([f64; D], f64)> = vec_with_capacity(points.len() / D, "X")?;
+        rows.extend(points.chunks_exact(D).zip(weights).map(|(row, &w)| {
+            let mut fixed = [0.0; D];
+            fixed.copy_from_slice(row);
+            (fixed, w)
+        }));
+        let mut nodes = layout(&mut rows)?;
+        let mut points = vec_with_capacity(rows.len(), "X")?;
+        points.extend(rows.iter().map(|r| r.0));
+        let mut weights = vec_with_capacity(rows.len(), "sample_weight")?;
+        weights.extend(rows.iter().map(|r| r.1));
+        drop(rows);
+        let mut node_weights = vec_with_capacity(nodes.len(), "sample_weight")?;
+        node_weights.resize(nodes.len(), 0.0);
+        // Children follow their parent (preorder): from the last node back,
+        // every child is done before its parent.
+        for index in (0..nodes.len()).rev() {
+            let node = nodes[index];
+            let (mut sum, mut weight) = ([0.0; D], 0.0);
+            if node.right == 0 {
+                let start = node.start as usize;
+                let end = start + node.count as usize;
+                for (p, &w) in points[start..end].iter().zip(&weights[start..end]) {
+                    weight += w;
+                    for (s, x) in sum.iter_mut().zip(p) {
+                        *s += w * x;
+                    }
+                }
+            } else {
+                let (l, r) = (index + 1, index + node.right as usize);
+                weight = node_weights[l] + node_weights[r];
+                for ((s, a), b) in sum.iter_mut().zip(&nodes[l].sum).zip(&nodes[r].sum) {
+                    *s = a + b;
+                }
+            }
+            nodes[index].sum = sum;
+            node_weights[index] = weight;
+        }
+        Ok(Self {
+            points,
+            nodes,
+            weights,
+            node_weights,
         })
     }
 }
 
-fn bounds<const D: usize>(rows: &[[f64; D]]) -> ([f64; D], [f64; D]) {
+/// Orders `rows` into the tree order and returns the nodes.
+fn layout<const D: usize, R: TreeRow<D>>(rows: &mut [R]) -> Result<Vec<Node<D>>> {
+    let mut memo = HashMap::new();
+    let node_count = subtree_size(rows.len(), &mut memo);
+    let mut nodes = vec_with_capacity(node_count, "X")?;
+    nodes.resize(node_count, Node::default());
+    if !rows.is_empty() {
+        let (lo, hi) = bounds(rows);
+        build(rows, 0, &mut nodes, &memo, lo, hi);
+    }
+    Ok(nodes)
+}
+
+fn bounds<const D: usize, R: TreeRow<D>>(rows: &[R]) -> ([f64; D], [f64; D]) {
     let mut lo = [f64::INFINITY; D];
     let mut hi = [f64::NEG_INFINITY; D];
     for row in rows {
+        let row = row.at();
         for j in 0..D {
             lo[j] = lo[j].min(row[j]);
             hi[j] = hi[j].max(row[j]);
@@ -107,8 +192,8 @@ fn bounds<const D: usize>(rows: &[[f64; D]]) -> ([f64; D], [f64; D]) {
 
 /// Builds the subtree of `rows` (which start at `start` in tree order) into
 /// `nodes` (preorder). `lo`/`hi` bound the rows (used only to pick the split).
-fn build<const D: usize>(
-    rows: &mut [[f64; D]],
+fn build<const D: usize, R: TreeRow<D>>(
+    rows: &mut [R],
     start: usize,
     nodes: &mut [Node<D>],
     memo: &HashMap<usize, usize>,
@@ -120,6 +205,7 @@ fn build<const D: usize>(
         let (lo, hi) = bounds(rows);
         let mut sum = [0.0; D];
         for row in rows.iter() {
+            let row = row.at();
             for j in 0..D {
                 sum[j] += row[j];
             }
@@ -138,8 +224,8 @@ fn build<const D: usize>(
         .max_by(|&a, &b| (hi[a] - lo[a]).total_cmp(&(hi[b] - lo[b])).then(b.cmp(&a)))
         .unwrap_or(0);
     let mid = n / 2;
-    rows.select_nth_unstable_by(mid, |a, b| a[split].total_cmp(&b[split]));
-    let pivot = rows[mid][split];
+    rows.select_nth_unstable_by(mid, |a, b| a.at()[split].total_cmp(&b.at()[split]));
+    let pivot = rows[mid].at()[split];
     let left_size = if mid <= LEAF { 1 } else { memo[&mid] };
     let (head, rest) = nodes.split_at_mut(1);
     let (left_nodes, right_nodes) = rest.split_at_mut(left_size);
@@ -406,6 +492,87 @@ impl<const D: usize> BallSum for SumTree<D> {
             *s += t;
         }
         count
+    }
+}
+
+impl<const D: usize> SumTree<D> {
+    /// `Σ wᵢ K(dᵢ²) pᵢ` into `sum` and `Σ wᵢ K(dᵢ²)` returned, over the points
+    /// within `radius2` of `q`, in tree order; with `whole_nodes` (a kernel
+    /// that is 1 everywhere in reach) a node wholly inside adds its sums.
+    #[inline(always)]
+    fn pull(
+        &self,
+        q: &[f64; D],
+        radius2: f64,
+        sum: &mut [f64],
+        whole_nodes: bool,
+        kernel: impl Fn(f64) -> f64,
+    ) -> f64 {
+        let weighted = !self.weights.is_empty();
+        let mut total = [0.0; D];
+        let mut weight = 0.0;
+        let mut stack = [0u32; 64];
+        let mut top = usize::from(!self.nodes.is_empty());
+        while top > 0 {
+            top -= 1;
+            let index = stack[top] as usize;
+            let node = &self.nodes[index];
+            let (near, far) = box_distances(q, &node.lo, &node.hi);
+            if near > radius2 {
+                continue;
+            }
+            if whole_nodes && far <= radius2 {
+                weight += if weighted {
+                    self.node_weights[index]
+                } else {
+                    node.count as f64
+                };
+                for (t, s) in total.iter_mut().zip(&node.sum) {
+                    *t += s;
+                }
+                continue;
+            }
+            if node.right == 0 {
+                let start = node.start as usize;
+                let end = start + node.count as usize;
+                for (t, p) in self.points[start..end].iter().enumerate() {
+                    let d2 = squared_distance_fixed(p, q);
+                    if d2 <= radius2 {
+                        let w = if weighted {
+                            self.weights[start + t]
+                        } else {
+                            1.0
+                        };
+                        let pull = w * kernel(d2);
+                        weight += pull;
+                        for j in 0..D {
+                            total[j] += pull * p[j];
+                        }
+                    }
+                }
+                continue;
+            }
+            stack[top] = (index + node.right as usize) as u32;
+            stack[top + 1] = (index + 1) as u32;
+            top += 2;
+        }
+        for (s, t) in sum.iter_mut().zip(&total) {
+            *s += t;
+        }
+        weight
+    }
+}
+
+impl<const D: usize> WeightedSum for SumTree<D> {
+    fn weighted_sum(&self, query: &[f64], radius2: f64, profile: Profile, sum: &mut [f64]) -> f64 {
+        let mut q = [0.0; D];
+        q.copy_from_slice(query);
+        match profile {
+            Profile::Flat => self.pull(&q, radius2, sum, true, |_| 1.0),
+            Profile::Gaussian { .. } | Profile::Epanechnikov { .. } => {
+                self.pull(&q, radius2, sum, false, |d2| profile.at(d2))
+            }
+        }
     }
 }
 

@@ -43,7 +43,7 @@ pub(crate) unsafe fn avx2(
     let mut i = from;
     while i < to {
         if found.len > FOUND_ROWS - STEP {
-            found.flush(values);
+            found.flush(values, strip.weights);
         }
         let left = (to - i).min(4);
         let live = _mm256_cmpgt_epi64(_mm256_set1_epi64x(left as i64), lane_numbers);

@@ -26,7 +26,7 @@ pub(crate) unsafe fn avx512(
     let mut i = from;
     while i < to {
         if found.len > FOUND_ROWS - STEP {
-            found.flush(values);
+            found.flush(values, strip.weights);
         }
         let left = (to - i).min(8);
         let live = ((1u32 << left) - 1) as __mmask8;

@@ -11,6 +11,8 @@ pub(crate) struct Found {
     pub(super) len: usize,
     pub total: usize,
     pub sum: [i128; 2],
+    /// The exact sum of the rows' weights (with weights).
+    pub weight: i128,
 }
 
 impl Default for Found {
@@ -20,13 +22,22 @@ impl Default for Found {
             len: 0,
             total: 0,
             sum: [0; 2],
+            weight: 0,
         }
     }
 }
 
 impl Found {
-    /// Adds the noted rows' exact values (`values[row]`) to the sum.
-    pub fn flush(&mut self, values: &[[i128; 2]]) {
+    /// Adds the noted rows' exact values (`values[row]`) to the sum, and their
+    /// weights (`weights[row]`, when there are any) to the weight.
+    pub fn flush(&mut self, values: &[[i128; 2]], weights: &[i128]) {
+        if !weights.is_empty() {
+            let mut weight = self.weight;
+            for &i in &self.rows[..self.len] {
+                weight += weights[i as usize];
+            }
+            self.weight = weight;
+        }
         // Sums in locals: kept in registers, not stored back per row.
         let [mut sum_x, mut sum_y] = self.sum;
         for &i in &self.rows[..self.len] {
@@ -47,6 +58,8 @@ pub(crate) struct Strip<'a> {
     pub qx: f64,
     pub qy: f64,
     pub radius2: f64,
+    /// Each point's exact weight; empty without weights.
+    pub weights: &'a [i128],
 }
 
 /// Most rows a kernel adds between two checks for room.

@@ -44,7 +44,7 @@ mod tests {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx512 => unsafe { avx512(strip, values, from, to, &mut found) },
         }
-        found.flush(values);
+        found.flush(values, &[]);
         (found.total, found.sum)
     }
 
@@ -68,6 +68,7 @@ mod tests {
             qx: 0.1,
             qy: -0.2,
             radius2: 0.5,
+            weights: &[],
         };
         let mut ranges = vec![
             (0, n),

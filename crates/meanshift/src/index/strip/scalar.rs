@@ -16,7 +16,7 @@ pub(crate) fn scalar(
     let mut i = from;
     while i < to {
         if found.len > FOUND_ROWS - STEP {
-            found.flush(values);
+            found.flush(values, strip.weights);
         }
         let end = to.min(i + STEP);
         for k in i..end {

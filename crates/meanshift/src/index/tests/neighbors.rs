@@ -409,7 +409,10 @@ fn infinite_radius_with_overflowing_distances() {
     assert_eq!(got, brute, "KD-tree found {} of 100 points", got.len());
 
     // Seen through a climb with bandwidth 1e160 (radius2 overflows to +inf).
-    let tree = crate::climb::climb(&[0.0], &SumTree::<1>::new(&points).unwrap(), 1e160, 300);
-    let scan = crate::climb::climb(&[0.0], &Scan::new(&points, 1).unwrap(), 1e160, 300);
+    let r2 = 1e160 * 1e160;
+    let tree = crate::index::CountStep::new(Box::new(SumTree::<1>::new(&points).unwrap()), r2);
+    let scan = crate::index::CountStep::new(Box::new(Scan::new(&points, 1).unwrap()), r2);
+    let tree = crate::climb::climb(&[0.0], &tree, 1e160, 300);
+    let scan = crate::climb::climb(&[0.0], &scan, 1e160, 300);
     assert_eq!(tree, scan);
 }
