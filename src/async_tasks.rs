@@ -6,7 +6,9 @@
 //! - Admission: one process-wide FIFO queue. A call starts when the threads it asks for fit in
 //!   the cores that the running calls leave (a call alone always starts), on a rayon pool of its
 //!   own (`meanshift::spawn_with_threads`); the promise settles through a deferred. No libuv
-//!   thread is held and nothing polls: a call that ends starts the next ones.
+//!   thread is held and nothing polls: a call that ends starts the next ones, and runs the
+//!   queue's next calls that ask for as many threads on its own pool (a burst of small calls
+//!   wakes a pool once). A small fit (`meanshift::ONE_THREAD_TERMS`) asks for one thread.
 //! - A [`TaskControl`] shared with JavaScript carries the abort flag (polled by the core before
 //!   every seed or round) and the progress counters (read by a JS timer). Aborting a queued call
 //!   removes it and rejects it at once.
