@@ -35,6 +35,22 @@ export declare function climbSeeds(data: Data, nRows: number, nCols: number, see
 /** `climbSeeds` off the JavaScript thread: the same climbs, bit for bit. */
 export declare function climbSeedsAsync(data: Data, nRows: number, nCols: number, seeds: Data, seedsRows: number, seedsCols: number, options: NativeClimbOptions, control: TaskControl): Promise<NativeClimbs>
 
+/**
+ * A [`NativeFit`] whose arrays are copies in memory that JavaScript allocated,
+ * for the sync `fit`: an array over Rust's memory (an external array buffer)
+ * costs a finalizer and more garbage-collection work than copying a small result.
+ */
+export interface CopiedFit {
+  clusterCenters: Float64Array
+  nClusters: number
+  nFeatures: number
+  labels: Int32Array
+  nIter: number
+  bandwidth: number
+  nSeeds: number
+  warnings: Array<string>
+}
+
 export declare function estimateBandwidth(data: Data, nRows: number, nCols: number, quantile: number, nSamples: number | undefined | null, randomState: number, nJobs?: number | undefined | null, sampleWeight?: Float64Array | undefined | null): number
 
 /** `estimateBandwidth` off the JavaScript thread. */

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IMPLS, fmtBytes, fmtRatio, fmtTime, targetChecks } from './format.mjs';
+import { savedSmallFits, smallFitsSection } from './small.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
@@ -270,6 +271,10 @@ estimate_bandwidth(q=0.2, n_samples=500); bin seeding) at growing N. Plain JS an
 (10^7 would take minutes per fit and is not what the comparison needs); fast-meanshift goes on to 10^7.
 
 ${resultsTable(scaling).replace('| workload |', '| N |')}
+
+## Small fits
+
+${smallFitsSection(savedSmallFits())}
 
 ## Peak RSS
 

@@ -3,7 +3,7 @@
 // every implementation in its own child process, side by side in one run.
 //
 //   npm run bench                       everything; prints the table, writes bench/results/latest.json
-//   npm run bench -- --only W1,W3       some workloads ('scaling' = the whole scaling series)
+//   npm run bench -- --only W1,W3       some workloads ('scaling' = the whole scaling series, 'small' = the small fits)
 //   npm run bench -- --impl sklearn     some implementations (fast-all, fast-1t, js-brute, js-kdbush, sklearn)
 //   npm run bench -- --quick            3 runs at most, 3 s budget, scaling up to 10^6
 //   npm run bench -- --write            also regenerate BENCHMARKS.md and bench/scaling.svg
@@ -386,7 +386,7 @@ async function main() {
   if (values.quick) workloads = workloads.filter((w) => !(w.scaling && w.data.kind === 'blobs' && w.data.n > 1e6));
   if (values.only) {
     const wanted = values.only.split(',').map((s) => s.trim());
-    const unknown = wanted.filter((id) => id !== 'scaling' && !workloads.some((w) => w.id === id));
+    const unknown = wanted.filter((id) => id !== 'scaling' && id !== 'small' && !workloads.some((w) => w.id === id));
     if (unknown.length) {
       console.error(`bench: unknown workload ${unknown.join(', ')}; known: ${workloads.map((w) => w.id).join(', ')}, scaling`);
       return 2;
@@ -419,15 +419,24 @@ async function main() {
   for (const w of workloads) records.push(await runWorkload(w, ctx));
   machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
 
-  console.log(`\nfast-meanshift benchmarks: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}` + (found.info ? `, scikit-learn ${found.info.sklearn}` : ', no scikit-learn'));
-  console.log(`medians; ×X = X's time / fast-meanshift all threads; 1t/all = 1 thread / all threads; k = clusters\n`);
-  console.log(textTable(records));
-  const notes = records.flatMap((w) => w.notes?.map((n) => `${w.id}: ${n}`) ?? []);
-  if (notes.length) console.log(`\n${notes.join('\n')}`);
+  if (records.length > 0) {
+    console.log(`\nfast-meanshift benchmarks: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}` + (found.info ? `, scikit-learn ${found.info.sklearn}` : ', no scikit-learn'));
+    console.log(`medians; ×X = X's time / fast-meanshift all threads; 1t/all = 1 thread / all threads; k = clusters\n`);
+    console.log(textTable(records));
+    const notes = records.flatMap((w) => w.notes?.map((n) => `${w.id}: ${n}`) ?? []);
+    if (notes.length) console.log(`\n${notes.join('\n')}`);
+  }
   console.log(`\n${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
 
+  // The small fits (bench/small.mjs): one process of their own, the implementations interleaved.
+  const small = !smoke && (!values.only || values.only.split(',').some((s) => s.trim() === 'small'));
+  if (small) {
+    console.log('\nSmall fits (bench/small.mjs):\n');
+    console.log((await run(process.execPath, [join(BENCH, 'small.mjs'), ...(values.quick ? ['--quick'] : []), ...(values.write ? ['--write'] : [])])).trimEnd());
+  }
+
   const disagree = records.filter((w) => w.agree && (!w.agree.clusterCounts || w.agree.labels === false || !w.agree.bandwidth || Object.values(w.results).some((r) => r.error)));
-  if (!smoke && !values['no-save']) {
+  if (!smoke && !values['no-save'] && records.length > 0) {
     const runInfo = { suite: values.quick ? 'quick' : 'full', reps, budgetSec, argv: process.argv.slice(2), seconds: (Date.now() - t0) / 1000 };
     const previous = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : { workloads: {} };
     const merged = { version: 1, machine, run: runInfo, workloads: { ...previous.workloads } };

@@ -6,7 +6,9 @@
 //! - Admission: one process-wide FIFO queue. A call starts when the threads it asks for fit in
 //!   the cores that the running calls leave (a call alone always starts), on a rayon pool of its
 //!   own (`meanshift::spawn_with_threads`); the promise settles through a deferred. No libuv
-//!   thread is held and nothing polls: a call that ends starts the next ones.
+//!   thread is held and nothing polls: a call that ends starts the next ones, and runs the
+//!   queue's next calls that ask for as many threads on its own pool (a burst of small calls
+//!   wakes a pool once). A small fit (`meanshift::ONE_THREAD_TERMS`) asks for one thread.
 //! - A [`TaskControl`] shared with JavaScript carries the abort flag (polled by the core before
 //!   every seed or round) and the progress counters (read by a JS timer). Aborting a queued call
 //!   removes it and rejects it at once.
@@ -190,7 +192,7 @@ fn admission() -> MutexGuard<'static, Admission> {
 }
 
 fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    meanshift::cores()
 }
 
 /// Starts queued calls, first come first served, while their threads fit in the cores
@@ -234,7 +236,15 @@ fn start(job: Job) {
         if let Some(work) = work {
             work.run(&observer);
         }
-        finished(&observer, threads);
+        // The queue's next calls that ask for as many threads run here, on this
+        // pool, one after another: waking a pool's thread costs more than a small
+        // fit, so a burst of small calls pays it once, not once a call.
+        let mut ended = observer;
+        while let Some(next) = next_of_size(&ended, threads) {
+            next.work.run(&next.shared);
+            ended = next.shared;
+        }
+        pump();
     });
     if let Err(error) = spawned {
         let work = slot.lock().ok().and_then(|mut w| w.take());
@@ -242,6 +252,28 @@ fn start(job: Job) {
             work.reject(error);
         }
         finished(&shared, threads);
+    }
+}
+
+/// Ends the running call `ended` (on a pool of `threads` threads) and, when the
+/// queue's first call asks for `threads` threads too, admits it in its place (it
+/// fits: it takes the room `ended` leaves) and returns it to run on the same pool.
+fn next_of_size(ended: &Arc<Shared>, threads: usize) -> Option<Job> {
+    let mut admission = admission();
+    admission.running.retain(|s| !Arc::ptr_eq(s, ended));
+    let same_size = admission
+        .queue
+        .front()
+        .is_some_and(|j| j.threads == threads);
+    match same_size.then(|| admission.queue.pop_front()).flatten() {
+        Some(job) => {
+            admission.running.push(Arc::clone(&job.shared));
+            Some(job)
+        }
+        None => {
+            admission.busy_threads -= threads;
+            None
+        }
     }
 }
 
@@ -388,6 +420,18 @@ pub fn fit_async<'env>(
     let prepared = (|| {
         let settings = FitSettings::new(&options)?;
         let threads = meanshift::resolve_threads(settings.n_jobs)?;
+        // A small fit runs on one thread whatever nJobs (the same bits): on a pool
+        // of one it hands no work to another thread, and two run at once on two cores.
+        let given_seeds = options.seeds.as_ref().and(options.seeds_rows);
+        let terms = meanshift::fit_terms(
+            n_rows as usize,
+            n_cols as usize,
+            given_seeds.map(|r| r as usize),
+        );
+        let threads = match terms <= meanshift::ONE_THREAD_TERMS {
+            true => 1,
+            false => threads,
+        };
         let seeds = options
             .seeds
             .as_deref()

@@ -87,6 +87,36 @@ impl From<MeanShiftFit> for NativeFit {
     }
 }
 
+/// A [`NativeFit`] whose arrays are copies in memory that JavaScript allocated,
+/// for the sync `fit`: an array over Rust's memory (an external array buffer)
+/// costs a finalizer and more garbage-collection work than copying a small result.
+#[napi(object, object_from_js = false)]
+pub struct CopiedFit<'env> {
+    pub cluster_centers: Float64ArraySlice<'env>,
+    pub n_clusters: u32,
+    pub n_features: u32,
+    pub labels: Int32ArraySlice<'env>,
+    pub n_iter: u32,
+    pub bandwidth: f64,
+    pub n_seeds: f64,
+    pub warnings: Vec<String>,
+}
+
+impl<'env> CopiedFit<'env> {
+    pub fn new(env: &'env Env, model: MeanShiftFit) -> napi::Result<Self> {
+        Ok(Self {
+            cluster_centers: Float64ArraySlice::copy_from(env, &model.cluster_centers)?,
+            n_clusters: model.n_clusters() as u32,
+            n_features: model.n_features as u32,
+            labels: Int32ArraySlice::copy_from(env, &model.labels)?,
+            n_iter: model.n_iter as u32,
+            bandwidth: model.bandwidth,
+            n_seeds: model.n_seeds as f64,
+            warnings: model.warnings,
+        })
+    }
+}
+
 /// [`NativeFitOptions`] checked, owning no JavaScript value (an async call keeps it).
 pub(crate) struct FitSettings {
     bandwidth: Option<f64>,

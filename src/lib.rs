@@ -14,9 +14,9 @@ mod convert;
 mod js_error;
 
 use convert::{
-    bandwidth_settings, bin_seeds_options, elements, matrix, Data, FitSettings,
+    bandwidth_settings, bin_seeds_options, elements, matrix, CopiedFit, Data, FitSettings,
     NativeAttractorOptions, NativeBinSeeds, NativeBlobs, NativeBlobsOptions, NativeClimbOptions,
-    NativeClimbs, NativeFit, NativeFitOptions, NativeLabelOptions, NativeModes, NativeSeeds,
+    NativeClimbs, NativeFitOptions, NativeLabelOptions, NativeModes, NativeSeeds,
 };
 use meanshift::{params::mean_shift, SeedPrecision, Unobserved};
 use napi::bindgen_prelude::*;
@@ -31,15 +31,15 @@ fn with_errors<T>(
     work().map_err(|error| js_error::from_core(env, &error, Some(owner)))
 }
 
-#[napi(catch_unwind)]
-pub fn fit(
-    env: &Env,
+#[napi(catch_unwind, ts_return_type = "NativeFit")]
+pub fn fit<'env>(
+    env: &'env Env,
     data: Data,
     n_rows: f64,
     n_cols: f64,
     options: NativeFitOptions,
-) -> Result<NativeFit> {
-    with_errors(env, "MeanShift", || {
+) -> Result<CopiedFit<'env>> {
+    let model = with_errors(env, "MeanShift", || {
         let x = matrix("X", elements(&data), n_rows, n_cols)?;
         let settings = FitSettings::new(&options)?;
         let options = settings.options(
@@ -47,8 +47,9 @@ pub fn fit(
             options.sample_weight.as_deref(),
             x.n_cols(),
         )?;
-        Ok(meanshift::fit_observed(&x, &options, &Unobserved)?.into())
-    })
+        meanshift::fit_observed(&x, &options, &Unobserved)
+    })?;
+    CopiedFit::new(env, model)
 }
 
 /// `predict` by nearest centre. `clusterAssignment` is checked by the core's rule here; the

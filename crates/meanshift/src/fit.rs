@@ -17,7 +17,7 @@ use crate::observer::{Observer, Unobserved};
 use crate::params::mean_shift as rules;
 use crate::rounds::climb_in_rounds;
 use crate::seeding::{bin_seeds, SeedPrecision};
-use crate::threads::{resolve_threads, with_threads};
+use crate::threads::{on_calling_thread, resolve_threads, with_threads};
 use crate::weights::Weights;
 use std::borrow::Cow;
 
@@ -159,9 +159,37 @@ pub fn fit_observed(
 ) -> Result<MeanShiftFit> {
     let weights = validate(x, options)?;
     let threads = resolve_threads(options.n_jobs)?;
+    if is_small(x, options) {
+        return on_calling_thread(|| fit_on_current_pool(x, options, weights, observer))?;
+    }
     with_threads(threads, || {
         fit_on_current_pool(x, options, weights, observer)
     })?
+}
+
+/// Up to this many distance terms ([`fit_terms`]) a fit runs on the calling
+/// thread: below it, waking a pool and waiting for it costs more than the
+/// second thread saves (measured in BENCHMARKS.md, "Small fits").
+pub const CALLING_THREAD_TERMS: usize = 250_000;
+
+/// Up to this many distance terms an async fit in the Node binding runs on a
+/// pool of one: with many calls in flight, two such fits at once on two cores
+/// do more than one fit on both (1,000 2-D points, every point a seed).
+pub const ONE_THREAD_TERMS: usize = 2_000_000;
+
+/// Whether a fit of `x` is small enough to run on the calling thread.
+fn is_small(x: &Matrix, options: &MeanShiftOptions) -> bool {
+    let seeds = options.seeds.as_ref().map(Matrix::n_rows);
+    fit_terms(x.n_rows(), x.n_cols(), seeds) <= CALLING_THREAD_TERMS
+}
+
+/// A bound on a fit's work, in distance terms: points × seeds × features, for
+/// `n_rows` × `n_cols` data and `seeds` given seeds (`None`: bins or every
+/// point, counted as every point).
+pub fn fit_terms(n_rows: usize, n_cols: usize, seeds: Option<usize>) -> usize {
+    n_rows
+        .saturating_mul(seeds.unwrap_or(n_rows))
+        .saturating_mul(n_cols)
 }
 
 fn fit_on_current_pool(
@@ -476,7 +504,14 @@ pub fn predict_attractors(
             kernel_cutoff: model.kernel_cutoff,
             weights,
         };
-        let climbs = climb_all(&training, &points, model.n_seeds, dim, &settings, &Unobserved)?;
+        let climbs = climb_all(
+            &training,
+            &points,
+            model.n_seeds,
+            dim,
+            &settings,
+            &Unobserved,
+        )?;
         attractor_labels(
             &climbs,
             None,

@@ -52,8 +52,8 @@ pub use bandwidth::{
 pub use blobs::{make_blobs, Blobs, BlobsOptions, Centers, MAX_BLOB_VALUES};
 pub use error::{Got, MeanShiftError, Result, TooLarge, WeightProblem};
 pub use fit::{
-    fit, fit_observed, predict, predict_attractors, AttractorModel, ClusterAssignment,
-    MeanShiftFit, MeanShiftOptions,
+    fit, fit_observed, fit_terms, predict, predict_attractors, AttractorModel, ClusterAssignment,
+    MeanShiftFit, MeanShiftOptions, CALLING_THREAD_TERMS, ONE_THREAD_TERMS,
 };
 pub use kernel::Kernel;
 pub use matrix::{Elements, Matrix};
@@ -65,4 +65,6 @@ pub use shards::{
     assign_labels, climb_seeds, climb_seeds_observed, merge_modes, seeds_for, ClimbOptions,
     ClimbShard, FitSeeds, LabelOptions, Modes,
 };
-pub use threads::{resolve_threads, spawn_with_threads, with_threads, MAX_THREADS};
+pub use threads::{
+    cores, on_calling_thread, resolve_threads, spawn_with_threads, with_threads, MAX_THREADS,
+};

@@ -14,7 +14,7 @@ pub const MAX_THREADS: usize = 1024;
 /// [`MAX_THREADS`]), `k < -1` → `cores + 1 + k` (at least 1). `0` breaks the rule
 /// [`crate::params::mean_shift::N_JOBS`].
 pub fn resolve_threads(n_jobs: Option<i64>) -> Result<usize> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = cores();
     match n_jobs {
         None | Some(-1) => Ok(cores),
         Some(k) if k > 0 => Ok(usize::try_from(k).unwrap_or(usize::MAX).min(MAX_THREADS)),
@@ -23,6 +23,14 @@ pub fn resolve_threads(n_jobs: Option<i64>) -> Result<usize> {
             Ok((cores as i64 + 1 + k).max(1) as usize)
         }
     }
+}
+
+/// The cores this process may use, read once: on Linux `available_parallelism`
+/// reads cgroup files, several microseconds a call, which a small fit would
+/// pay on every call (rayon reads it once too).
+pub fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// Idle pools by size. A pool serves one computation at a time: two
@@ -77,10 +85,14 @@ impl Drop for Lease {
 /// meanwhile. Pools are kept and reused: sequential calls never create threads,
 /// and concurrent calls create at most one pool per call running at once.
 pub fn with_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> Result<R> {
-    // Already on a pool of this size (a task started by `spawn_with_threads`): run
-    // here rather than block this thread on a second pool.
+    // Already on a pool of this size (a task started by `spawn_with_threads`, or the
+    // calling thread's own pool of one): run here rather than block this thread on a
+    // second pool.
     if rayon::current_thread_index().is_some() && rayon::current_num_threads() == threads {
         return Ok(work());
+    }
+    if threads == 1 && rayon::current_thread_index().is_none() {
+        return on_calling_thread(work);
     }
     let lease = Lease::take(threads)?;
     match lease.pool.as_ref() {
@@ -91,6 +103,41 @@ pub fn with_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) ->
             reason: "the pool was already given back".into(),
         }),
     }
+}
+
+/// Runs `work` on the calling thread, handing nothing to another thread: on the
+/// pool this thread works for, whatever its size, or else on a pool of one thread
+/// that is this thread itself (built the first time, kept for the thread's life),
+/// so that the parallel iterators inside `work` run here, in order, instead of
+/// on rayon's global pool. Handing work to a pool and back costs two wake-ups
+/// across threads, tens of microseconds: more than a small fit's whole work.
+///
+/// Results do not depend on the threads, so this gives the bits of any pool.
+/// rayon leaks a pool made of the calling thread when that thread ends (a few
+/// kilobytes, once per thread that ever runs a small fit).
+pub fn on_calling_thread<R>(work: impl FnOnce() -> R) -> Result<R> {
+    thread_local! {
+        static OWN_POOL: std::cell::OnceCell<ThreadPool> = const { std::cell::OnceCell::new() };
+    }
+    if rayon::current_thread_index().is_none() {
+        OWN_POOL.with(|own| {
+            if own.get().is_some() {
+                return Ok(());
+            }
+            let pool = ThreadPoolBuilder::new()
+                .num_threads(1)
+                .use_current_thread()
+                .build()
+                .map_err(|e| MeanShiftError::ThreadPool {
+                    threads: 1,
+                    reason: e.to_string(),
+                })?;
+            // Set once: the thread belongs to this pool from now on.
+            let _ = own.set(pool);
+            Ok(())
+        })?;
+    }
+    Ok(work())
 }
 
 /// Starts `work` on a pool of exactly `threads` threads, which no other call uses

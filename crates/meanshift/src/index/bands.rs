@@ -24,6 +24,8 @@ use rayon::prelude::*;
 /// Bands per bandwidth: thinner bands mean fewer points tested one by one and
 /// more bands visited (8 is the fastest on the tutorial's blobs).
 const BANDS_PER_RADIUS: f64 = 6.0;
+/// Fewest points to a band, on average, worth a band of its own (see [`band_height`]).
+const POINTS_PER_BAND: usize = 32;
 /// x-buckets per band height: finer buckets mean fewer points tested beyond
 /// the ball's reach and a larger directory.
 const BUCKETS_PER_BAND: f64 = 16.0;
@@ -157,6 +159,11 @@ impl BandPlan {
             && bandwidth < MAX_COORDINATE
             && height >= magnitude * 2f64.powi(-30)
             && bands <= (4 * n + 16) as f64;
+        // Whether there are bands is decided at the thinnest height (the choice
+        // of structure, and so the bits, must not depend on the layout); few
+        // points then get fewer, taller bands.
+        let height = band_height(bandwidth, y_max - y_min, n);
+        let bands = ((y_max - y_min) / height).floor() + 1.0;
         placeable.then_some(Self {
             scales,
             weight_scale,
@@ -164,6 +171,21 @@ impl BandPlan {
             height,
             n_bands: bands as usize,
         })
+    }
+}
+
+/// The bands' height: [`BANDS_PER_RADIUS`] to a bandwidth, but taller when that
+/// would leave fewer than [`POINTS_PER_BAND`] points to a band on average (few
+/// points: a query then visits fewer, fuller bands, in the limit a scan of the
+/// points near its x). The sums are exact, so the height changes the work,
+/// never a result.
+fn band_height(bandwidth: f64, y_span: f64, n: usize) -> f64 {
+    let thinnest = bandwidth / BANDS_PER_RADIUS;
+    let full = y_span / (n / POINTS_PER_BAND).max(1) as f64;
+    if full > thinnest {
+        full
+    } else {
+        thinnest
     }
 }
 
@@ -702,5 +724,41 @@ mod tests {
         assert_eq!(index.mean(&total), Some([2.0, 3.0]));
         assert_eq!(index.ball_total([2.6, 3.0], 0.25).count, 0);
         assert_eq!(index.mean(&index.ball_total([9.0, 9.0], 0.25)), None);
+    }
+
+    #[test]
+    fn few_points_get_taller_bands_and_the_same_answers() {
+        // Below POINTS_PER_BAND points a band, bands grow taller than a sixth of
+        // the bandwidth, down to one band: answers stay brute force's.
+        let mut state = 11;
+        for n in [1, 5, 40, 100, 300, 1000, 2500] {
+            let points: Vec<f64> = (0..2 * n).map(|_| lcg(&mut state) * 6.0 - 1.0).collect();
+            for &bandwidth in &[0.05, 0.3, 0.6, 2.0, 50.0] {
+                let Some(plan) = BandPlan::new(&points, bandwidth, None) else {
+                    continue;
+                };
+                assert!(plan.height >= bandwidth / BANDS_PER_RADIUS);
+                assert!(
+                    plan.n_bands <= (n / POINTS_PER_BAND).max(1) + 1
+                        || plan.height == bandwidth / BANDS_PER_RADIUS
+                );
+                for kernel in Kernel::all_available() {
+                    let index = BandIndex::with_kernel(&points, plan, None, kernel).unwrap();
+                    for k in 0..100 {
+                        let q = if k % 2 == 0 {
+                            [points[2 * (k % n)], points[2 * (k % n) + 1]]
+                        } else {
+                            [lcg(&mut state) * 8.0 - 2.0, lcg(&mut state) * 8.0 - 2.0]
+                        };
+                        let r2 = bandwidth * bandwidth;
+                        assert_eq!(
+                            index.ball_total(q, r2),
+                            brute(&points, q, r2, &index),
+                            "{n} {bandwidth} {q:?} {kernel:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }
