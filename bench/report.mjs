@@ -23,6 +23,8 @@ const DEFAULT_KEEP = {
   optimisations: `| change | commit | W1 | W2 | W3 | W4 | W5 | 10^7 fit | 10^7 peak RSS | notes |
 |---|---|---|---|---|---|---|---|---|---|`,
   cli_input: 'Not measured yet: `npm run bench:cli-input -- --write` writes this table.',
+  // Sections written by other commands (distributed fits, issue 16's table), each checked against its saved output.
+  sections: '',
 };
 
 /** The keep blocks of the existing file (or the defaults). */
@@ -354,6 +356,8 @@ ${keep(kept, 'cli_input')}
 ## What each optimisation bought
 
 ${keep(kept, 'optimisations')}
+
+${keep(kept, 'sections')}
 `;
 }
 
