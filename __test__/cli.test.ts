@@ -337,5 +337,9 @@ describe('cluster: --weights, --kernel, --kernel-cutoff (issue 16)', () => {
     expectOneLineError(['cluster', 'weighted.csv', '--weights', 'nope', '--bandwidth', '1'], /--weights nope: weighted\.csv has no such column \(its columns are w, x, y\)/);
     expectOneLineError(['cluster', 'weighted.csv', '--kernel', 'box'], /--kernel <K>' argument 'box' is invalid\. It must be flat, gaussian or epanechnikov\./);
     expectOneLineError(['cluster', 'weighted.csv', '--kernel-cutoff', '2'], /--kernel-cutoff only applies with --kernel gaussian/);
+    // The weights column listed among the features too, by name or by index.
+    const twice = /--weights (w|0): that column is also in --columns (x,y,w|0-2); the weights are not a feature, so leave it out of --columns/;
+    expectOneLineError(['cluster', 'weighted.csv', '--weights', 'w', '--columns', 'x,y,w', '--bandwidth', '1'], twice);
+    expectOneLineError(['cluster', 'weighted.csv', '--weights', '0', '--columns', '0-2', '--bandwidth', '1'], twice);
   });
 });
