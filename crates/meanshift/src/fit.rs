@@ -11,6 +11,7 @@ use crate::error::{MeanShiftError, Result};
 use crate::index::{for_climbs, ClimbIndex, ClimbKind};
 use crate::kernel::Kernel;
 use crate::label::assign_labels;
+use crate::lockstep::climb_in_lockstep;
 use crate::matrix::Matrix;
 use crate::merge::{modes_by_intensity, suppress_near_duplicates};
 use crate::observer::{Observer, Unobserved};
@@ -393,6 +394,14 @@ pub(crate) fn climb_all(
     let building = std::time::Instant::now();
     let mut climbs = match for_climbs(points, dim, total_seeds, &kind)? {
         ClimbIndex::Bands(bands) => climb_in_rounds(seeds, &bands, bandwidth, max_iter, observer),
+        ClimbIndex::Lockstep(steps) => climb_in_lockstep(
+            seeds,
+            dim,
+            steps.as_ref(),
+            (bandwidth, max_iter),
+            building.elapsed(),
+            observer,
+        ),
         ClimbIndex::Steps(steps) => {
             let build = building.elapsed();
             climb_each(

@@ -40,6 +40,11 @@ impl<'a> Progress<'a> {
         self.total.store(total, Relaxed);
     }
 
+    /// The estimated total of queries, as last set.
+    pub fn total(&self) -> usize {
+        self.total.load(Relaxed)
+    }
+
     pub fn done(&self) -> usize {
         self.done.load(Relaxed)
     }
