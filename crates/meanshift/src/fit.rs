@@ -364,7 +364,8 @@ impl<'w> ClimbSettings<'w> {
 
 /// Every seed's climb, in seed order, on the structure [`crate::index`] selects
 /// for a fit of `total_seeds` seeds (the ones here, or a run of them): in
-/// lock-step rounds on the band index, or one climb per seed. The structures
+/// lock-step rounds on the band index or on the ball tree (the same bits as
+/// one climb per seed there), or one climb per seed. The structures
 /// find the same points but round their sums differently, so a run of seeds
 /// climbs to `fit`'s bits only on the structure of the whole fit.
 ///

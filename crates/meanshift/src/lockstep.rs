@@ -58,7 +58,7 @@ fn cmp_bits(a: &[f64], b: &[f64]) -> Ordering {
 const LATER_PRIOR: f64 = 0.25;
 
 /// Climbs every seed (row-major, `dim` values each) as
-/// [`crate::climb::climb`] would on `index`; `None` if `observer` asked to
+/// `crate::climb::climb` (the reference in tests) would on `index`; `None` if `observer` asked to
 /// stop (polled before every query).
 ///
 /// Each round hashes the groups' positions, sorts them (the hash, then the
