@@ -53,9 +53,105 @@ fn cmp_bits(a: &[f64], b: &[f64]) -> Ordering {
         .cmp(b.iter().map(|v| v.to_bits()))
 }
 
-/// Before the first round has moved anything, the queries guessed for the
-/// rounds after it, per distinct starting position.
-const LATER_PRIOR: f64 = 0.25;
+/// Seeds climbed alone first, spread over the seeds, to estimate the work
+/// of the rounds after the first (their results are the lock-step's bits:
+/// only the time is spent twice).
+const SAMPLE: usize = 48;
+
+/// What the sampled climbs say: their lengths in queries, the share of
+/// distinct positions after their first move (among those that went on), and
+/// a later query's time over a first query's.
+struct Sample {
+    lengths: Vec<usize>,
+    share: f64,
+    ratio: f64,
+}
+
+impl Sample {
+    fn of(
+        seeds: &[f64],
+        dim: usize,
+        index: &dyn Step,
+        (bandwidth, max_iter): (f64, usize),
+    ) -> Self {
+        let n = seeds.len() / dim;
+        let stop = stop_distance(bandwidth);
+        let picks: Vec<usize> = (0..SAMPLE.min(n)).map(|i| i * n / SAMPLE.min(n)).collect();
+        // (queries, hash after the first move, first query's time, later queries' time)
+        let climbs: Vec<(usize, Option<u64>, f64, f64)> = picks
+            .par_iter()
+            .map(|&i| {
+                let mut position = seeds[i * dim..(i + 1) * dim].to_vec();
+                let mut mean = vec![0.0; dim];
+                let (mut first_hash, mut first, mut later) = (None, 0.0, 0.0);
+                let mut completed = 0;
+                loop {
+                    let start = Instant::now();
+                    mean.fill(0.0);
+                    let sum = index.step(&position, &mut mean);
+                    let took = start.elapsed().as_secs_f64();
+                    if completed == 0 {
+                        first = took;
+                    } else {
+                        later += took;
+                    }
+                    if sum == 0.0 {
+                        break;
+                    }
+                    mean.iter_mut().for_each(|m| *m /= sum);
+                    let ends = moved_and_stops(&mut position, &mean, stop, completed, max_iter);
+                    if completed == 0 && !ends {
+                        first_hash = Some(hash(&position));
+                    }
+                    if ends {
+                        break;
+                    }
+                    completed += 1;
+                }
+                (completed + 1, first_hash, first, later)
+            })
+            .collect();
+        let mut hashes: Vec<u64> = climbs.iter().filter_map(|c| c.1).collect();
+        let went_on = hashes.len();
+        hashes.sort_unstable();
+        hashes.dedup();
+        let share = if went_on == 0 {
+            1.0
+        } else {
+            hashes.len() as f64 / went_on as f64
+        };
+        let first: f64 = climbs.iter().map(|c| c.2).sum::<f64>() / climbs.len().max(1) as f64;
+        let later_queries: usize = climbs.iter().map(|c| c.0 - 1).sum();
+        let later: f64 = climbs.iter().map(|c| c.3).sum::<f64>();
+        let ratio = if later_queries == 0 || first <= 0.0 {
+            1.0
+        } else {
+            (later / later_queries as f64 / first).clamp(0.01, 100.0)
+        };
+        Sample {
+            lengths: climbs.iter().map(|c| c.0).collect(),
+            share,
+            ratio,
+        }
+    }
+
+    /// Queries a group querying in round `round` makes after it, on average
+    /// over the sampled climbs that long.
+    fn left_after(&self, round: usize) -> f64 {
+        let (mut left, mut count) = (0usize, 0usize);
+        for &l in &self.lengths {
+            if l > round {
+                left += l - round - 1;
+                count += 1;
+            }
+        }
+        if count == 0 {
+            0.0
+        } else {
+            left as f64 / count as f64
+        }
+    }
+}
 
 /// Climbs every seed (row-major, `dim` values each) as
 /// `crate::climb::climb` (the reference in tests) would on `index`; `None` if `observer` asked to
@@ -67,10 +163,13 @@ const LATER_PRIOR: f64 = 0.25;
 /// ended hand their position, intensity and iteration count to their members.
 ///
 /// Progress: the work is the queries. A round's are known when it starts (its
-/// distinct positions); the rounds after it are estimated from the groups
-/// still climbing, times the queries a group made in the rounds after the
-/// first so far (a prior of [`LATER_PRIOR`] before any). The index's `build`
-/// counts as the queries the first round makes in as long.
+/// distinct positions); the rounds after it are estimated from a
+/// [`Sample`] of seeds climbed alone first: in the first round, each start
+/// has the sample's later queries, times the share of distinct positions
+/// after a move, priced at a later query's time over a first one's; in later
+/// rounds, each group has the queries left to the sampled climbs that lasted
+/// as long. The index's `build` (and the sample) count as the queries the
+/// first round makes in as long.
 pub(crate) fn climb_in_lockstep(
     seeds: &[f64],
     dim: usize,
@@ -98,13 +197,12 @@ pub(crate) fn climb_in_lockstep(
     let mut totals: Vec<f64> = Vec::with_capacity(total);
     let mut order: Vec<(u64, u32)> = Vec::with_capacity(total);
     let mut merged: Vec<Group> = Vec::with_capacity(total);
-    let progress = Progress::new(observer, total);
     let climbing = Instant::now();
+    let sample = Sample::of(seeds, dim, index, (bandwidth, max_iter));
+    let build = build + climbing.elapsed();
+    let climbing = Instant::now();
+    let progress = Progress::new(observer, total);
     let build_counted = AtomicBool::new(build.is_zero());
-    // Queries of the rounds after the current one, per group still climbing:
-    // the rounds after the first so far, over the groups that began them.
-    let mut later_per_group = LATER_PRIOR;
-    let (mut later_queries, mut later_groups) = (0usize, 0usize);
     let mut round = 0;
     while !groups.is_empty() {
         // Equal positions next to each other.
@@ -142,15 +240,10 @@ pub(crate) fn climb_in_lockstep(
 
         // One query per distinct position, counted as it is made.
         let queries = groups.len();
-        if round > 0 {
-            later_queries += queries;
-            later_per_group = later_queries as f64 / later_groups.max(1) as f64;
-        }
         let later = if round == 0 {
-            later_per_group * queries as f64
+            queries as f64 * sample.left_after(0) * sample.share * sample.ratio
         } else {
-            // This round's groups are among those counted: the rest of them.
-            (later_per_group * queries as f64 - queries as f64).max(0.0)
+            queries as f64 * sample.left_after(round)
         };
         progress.estimate(progress.done() + queries + later as usize);
         means.clear();
@@ -223,9 +316,6 @@ pub(crate) fn climb_in_lockstep(
         }
         positions.truncate(merged.len() * dim);
         std::mem::swap(&mut groups, &mut merged);
-        if round == 0 {
-            later_groups = groups.len();
-        }
         round += 1;
     }
     progress.finish();
