@@ -31,7 +31,6 @@ pub mod fuzzing;
 mod index;
 mod kernel;
 mod label;
-mod lockstep;
 mod matrix;
 mod merge;
 mod numeric;

@@ -35,8 +35,7 @@ pub(crate) enum Structure {
     WeightedSumTree,
     /// Every point tested, with sample weights or a kernel other than flat.
     WeightedScan,
-    /// A ball tree (centre and radius per node), summing in index order; the
-    /// climbs run in lock-step ([`crate::lockstep`]).
+    /// A ball tree (centre and radius per node), summing in index order.
     BallTree,
     /// kiddo's KD-tree.
     KdTree,
