@@ -251,14 +251,21 @@ function meanShiftWith(data, n, d, makeNeighbourSum, options, suppress) {
   const all = new Float64Array(m * d);
   sorted.forEach((e, i) => all.set(e.pos, i * d));
 
-  // Greedy suppression: a centre still unique suppresses every other centre within the bandwidth.
-  const unique = (suppress ?? suppressBrute)(all, m, d, bw);
+  const { centers, nClusters, labels } = centresAndLabels(data, n, d, all, m, bw, suppress ?? suppressBrute);
+  return { clusterCenters: centers, nClusters, labels, nIter, bandwidth: bw, nSeeds };
+}
+
+/**
+ * The centres of the modes `all` (`m` rows, in merge order) after greedy suppression (a centre still
+ * unique suppresses every other centre within the bandwidth), and each point's nearest centre (lowest
+ * index on ties).
+ */
+function centresAndLabels(data, n, d, all, m, bw, suppress) {
+  const unique = suppress(all, m, d, bw);
   let nClusters = 0;
   for (let i = 0; i < m; i++) nClusters += unique[i];
   const centers = new Float64Array(nClusters * d);
   for (let i = 0, c = 0; i < m; i++) if (unique[i]) centers.set(all.subarray(i * d, i * d + d), d * c++);
-
-  // Labels: nearest centre, lowest index on ties.
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     let best = Infinity;
@@ -276,7 +283,7 @@ function meanShiftWith(data, n, d, makeNeighbourSum, options, suppress) {
     }
     labels[i] = label;
   }
-  return { clusterCenters: centers, nClusters, labels, nIter, bandwidth: bw, nSeeds };
+  return { centers, nClusters, labels };
 }
 
 /**
@@ -392,29 +399,7 @@ export function meanShiftBruteTight(data, n, d, options) {
   const all = new Float64Array(m * d);
   for (let i = 0; i < m; i++) all.set(ends.subarray(sorted[i] * d, sorted[i] * d + d), i * d);
 
-  const unique = suppressBrute(all, m, d, bw);
-  let nClusters = 0;
-  for (let i = 0; i < m; i++) nClusters += unique[i];
-  const centers = new Float64Array(nClusters * d);
-  for (let i = 0, c = 0; i < m; i++) if (unique[i]) centers.set(all.subarray(i * d, i * d + d), d * c++);
-
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = Infinity;
-    let label = 0;
-    for (let c = 0; c < nClusters; c++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) {
-        const t = data[i * d + k] - centers[c * d + k];
-        s += t * t;
-      }
-      if (s < best) {
-        best = s;
-        label = c;
-      }
-    }
-    labels[i] = label;
-  }
+  const { centers, nClusters, labels } = centresAndLabels(data, n, d, all, m, bw, suppressBrute);
   return { clusterCenters: centers, nClusters, labels, nIter, bandwidth: bw, nSeeds };
 }
 
