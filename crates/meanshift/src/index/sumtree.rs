@@ -75,7 +75,6 @@ impl<const D: usize> TreeRow<D> for [f64; D] {
     }
 }
 
-
 /// Nodes in the subtree of a range of `n` points (split at `n / 2` until `n <= LEAF`).
 fn subtree_size(n: usize, memo: &mut HashMap<usize, usize>) -> usize {
     if n <= LEAF {
