@@ -410,14 +410,16 @@ pub(crate) fn climb_all(
     Ok(climbs)
 }
 
-/// `MeanShift.predict`: the nearest of `centers` (row-major) for every row of
-/// `x`, lowest index on ties, never `-1`.
-pub fn predict(
-    x: &Matrix,
-    centers: &[f64],
+/// Row-major points and centres, each borrowed when already float64.
+type PointsAndCenters<'a> = (Cow<'a, [f64]>, Cow<'a, [f64]>);
+
+/// The rows of `x` and the fitted `centers` (row-major, `n_features` each),
+/// checked as `predict` checks them: neither empty, the same width.
+fn checked_for_predict<'a>(
+    x: &'a Matrix,
+    centers: &'a [f64],
     n_features: usize,
-    n_jobs: Option<i64>,
-) -> Result<Vec<i32>> {
+) -> Result<PointsAndCenters<'a>> {
     x.require_non_empty(Some("MeanShift"))?;
     let centers = Matrix::from_f64(
         "cluster_centers",
@@ -434,8 +436,18 @@ pub fn predict(
             by: "MeanShift",
         });
     }
-    let centers = centers.to_f64()?;
-    let points = x.to_f64()?;
+    Ok((x.to_f64()?, centers.to_f64()?))
+}
+
+/// `MeanShift.predict`: the nearest of `centers` (row-major) for every row of
+/// `x`, lowest index on ties, never `-1`.
+pub fn predict(
+    x: &Matrix,
+    centers: &[f64],
+    n_features: usize,
+    n_jobs: Option<i64>,
+) -> Result<Vec<i32>> {
+    let (points, centers) = checked_for_predict(x, centers, n_features)?;
     let threads = resolve_threads(n_jobs)?;
     with_threads(threads, || {
         assign_labels(&points, &centers, n_features, None)
@@ -470,31 +482,14 @@ pub fn predict_attractors(
     model: &AttractorModel,
     n_jobs: Option<i64>,
 ) -> Result<Vec<i32>> {
-    x.require_non_empty(Some("MeanShift"))?;
     model.x.require_non_empty(Some("MeanShift"))?;
     let dim = model.x.n_cols();
     // The bandwidth is the fit's (an estimate may be 0), not the caller's.
     rules::MAX_ITER.count_of(model.max_iter)?;
     rules::KERNEL_CUTOFF.check(model.kernel_cutoff)?;
     let weights = Weights::check(model.sample_weight, model.x.n_rows())?;
-    let centers = Matrix::from_f64(
-        "cluster_centers",
-        model.cluster_centers,
-        model.cluster_centers.len() / dim,
-        dim,
-    )?;
-    centers.require_non_empty(Some("MeanShift"))?;
-    if x.n_cols() != dim {
-        return Err(MeanShiftError::Features {
-            matrix: x.name(),
-            got: x.n_cols(),
-            expected: dim,
-            by: "MeanShift",
-        });
-    }
-    let centers = centers.to_f64()?;
+    let (points, centers) = checked_for_predict(x, model.cluster_centers, dim)?;
     let training = model.x.to_f64()?;
-    let points = x.to_f64()?;
     let threads = resolve_threads(n_jobs)?;
     with_threads(threads, || {
         let settings = ClimbSettings {
