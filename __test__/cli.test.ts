@@ -341,5 +341,7 @@ describe('cluster: --weights, --kernel, --kernel-cutoff (issue 16)', () => {
     const twice = /--weights (w|0): that column is also in --columns (x,y,w|0-2); the weights are not a feature, so leave it out of --columns/;
     expectOneLineError(['cluster', 'weighted.csv', '--weights', 'w', '--columns', 'x,y,w', '--bandwidth', '1'], twice);
     expectOneLineError(['cluster', 'weighted.csv', '--weights', '0', '--columns', '0-2', '--bandwidth', '1'], twice);
+    // A weights column not in the file is named as --weights, also with --columns.
+    expectOneLineError(['cluster', 'weighted.csv', '--weights', 'nope', '--columns', 'x,y', '--bandwidth', '1'], /--weights nope: weighted\.csv has no column 'nope'; its columns are: w, x, y/);
   });
 });

@@ -125,7 +125,7 @@ export async function readParquet(source: ColumnarSource, o: TableOptions): Prom
   }
   const info = parquetColumns(metadata, parquetSchema);
   const names = info.map((c) => c.name);
-  const chosen = resolveColumns(o.columns, names, names.length, file);
+  const chosen = resolveColumns(o.columns, names, names.length, file, o.weights);
   for (const j of chosen) if (info[j]!.notNumeric) throw notNumericError(file, j, names[j]!, info[j]!.notNumeric!);
   const nRows = Number(metadata.num_rows);
   const allFloat32 = chosen.every((j) => info[j]!.float32);
@@ -196,7 +196,7 @@ export async function readArrow(bytes: Uint8Array, o: TableOptions): Promise<Dat
   }
   const fields = table.schema.fields;
   const names = fields.map((f) => f.name);
-  const chosen = resolveColumns(o.columns, names, names.length, file);
+  const chosen = resolveColumns(o.columns, names, names.length, file, o.weights);
   const columns: ColumnValues[] = chosen.map((j) => {
     const field = fields[j]!;
     const typeId = field.type.typeId as number;

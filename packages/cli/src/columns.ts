@@ -13,11 +13,31 @@ function listColumns(names: readonly string[] | null, width: number): string {
 
 /**
  * Resolves SPEC against the input's column names (null when it has none) and width. Returns the
- * chosen 0-based indices in SPEC's order; every column when SPEC is null.
+ * chosen 0-based indices in SPEC's order; every column when SPEC is null. With `weights`
+ * (`--weights COLUMN`) and SPEC, that column follows the chosen ones, and must not be one of them.
  */
-export function resolveColumns(spec: string | null | undefined, names: readonly string[] | null, width: number, file: string): number[] {
+export function resolveColumns(
+  spec: string | null | undefined,
+  names: readonly string[] | null,
+  width: number,
+  file: string,
+  weights?: string | null,
+): number[] {
   if (spec === null || spec === undefined) return Array.from({ length: width }, (_, j) => j);
-  const option = `--columns ${spec}`;
+  const chosen = resolveSpec(`--columns ${spec}`, spec, names, width, file);
+  if (weights === null || weights === undefined) return chosen;
+  // `--weights COLUMN` with `--columns`: that column is read too, after the features.
+  const option = `--weights ${weights}`;
+  const [w, ...more] = resolveSpec(option, weights, names, width, file);
+  if (w === undefined || more.length > 0) throw new CliError(`${option}: name one column, by its name or 0-based index`);
+  if (chosen.includes(w)) {
+    throw new CliError(`${option}: that column is also in --columns ${spec}; the weights are not a feature, so leave it out of --columns`);
+  }
+  return [...chosen, w];
+}
+
+/** The columns SPEC chooses (see {@link resolveColumns}); `option` names it in messages. */
+function resolveSpec(option: string, spec: string, names: readonly string[] | null, width: number, file: string): number[] {
   const byName = new Map<string, number>();
   names?.forEach((name, j) => {
     if (!byName.has(name)) byName.set(name, j);

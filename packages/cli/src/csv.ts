@@ -19,6 +19,8 @@ export interface TableOptions {
   file: string;
   /** `--columns`: names, indices, ranges; null for every column. */
   columns?: string | null;
+  /** `--weights`: one more column read after the chosen ones (with `columns`; without, every column is read). */
+  weights?: string | null;
   /** `--skip-rows`: lines (CSV/TSV/JSONL) or rows skipped before the header or data. */
   skipRows?: number;
   /** `--header` (true) / `--no-header` (false); null or undefined: detect. */
@@ -349,7 +351,7 @@ export class CsvReader {
         );
       }
     }
-    this.chosen = resolveColumns(this.o.columns, this.names, this.width, file);
+    this.chosen = resolveColumns(this.o.columns, this.names, this.width, file, this.o.weights);
     this.k = this.chosen.length;
     this.want = new Int32Array(this.width).fill(-1);
     this.chosen.forEach((j, f) => (this.want[j] = f));

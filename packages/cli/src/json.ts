@@ -100,11 +100,11 @@ export function parseJson(text: string, file: string, options: Omit<TableOptions
   // {data, shape} with numbers only: straight into one typed array.
   if (isRecord(value) && Array.isArray(value.data) && value.shape !== undefined && value.data.every((v) => typeof v === 'number')) {
     const { width, rows } = jsonRows(value, file);
-    const chosen = resolveColumns(o.columns, null, width, file);
+    const chosen = resolveColumns(o.columns, null, width, file, o.weights);
     return selectRows({ data: Float64Array.from(value.data as number[]), nRows: rows.length, nCols: width, names: null }, o, chosen);
   }
   const { rows, names, width } = jsonRows(value, file);
-  const chosen = resolveColumns(o.columns, names, width, file);
+  const chosen = resolveColumns(o.columns, names, width, file, o.weights);
   const sink = new RowSink(o, chosen.length, 'row');
   for (let i = o.skipRows ?? 0; i < rows.length; i++) {
     const out = sink.row();

@@ -142,7 +142,7 @@ export class JsonlReader {
     } else {
       throw new CliError(`${file}: line ${this.line} is ${JSON.stringify(first)}; each line must be an array of numbers or an object (a record)`);
     }
-    this.chosen = resolveColumns(this.o.columns, this.names, this.width, file);
+    this.chosen = resolveColumns(this.o.columns, this.names, this.width, file, this.o.weights);
     this.want = new Int32Array(this.width).fill(-1);
     this.chosen.forEach((j, f) => (this.want[j] = f));
     this.sink = new RowSink(this.o, this.chosen.length, 'line');

@@ -226,7 +226,8 @@ async function cluster(inputPath: string, o: ClusterOptions): Promise<void> {
   const readOptions: ReadOptions = {
     file: inputPath,
     // The weights column is read with the features, then taken out of them.
-    columns: o.columns === undefined ? null : o.weights === undefined ? o.columns : `${o.columns},${o.weights}`,
+    columns: o.columns ?? null,
+    weights: o.weights ?? null,
     skipRows: o.skipRows ?? 0,
     header: o.header ?? null,
     delimiter: o.delimiter ?? null,
@@ -236,14 +237,7 @@ async function cluster(inputPath: string, o: ClusterOptions): Promise<void> {
     keepBytes: o.output !== undefined,
     note,
   };
-  const read = await readDataset(inputPath, readOptions).catch((error: unknown) => {
-    // `--columns a,b,w --weights w` reads w twice: say so in the terms the user wrote.
-    const twice = error instanceof CliError ? /column (\d+)(?: \(([^)]*)\))? is chosen twice/.exec(error.message) : null;
-    if (twice && o.weights !== undefined && [twice[1], twice[2]].includes(o.weights.trim())) {
-      throw new CliError(`--weights ${o.weights}: that column is also in --columns ${o.columns}; the weights are not a feature, so leave it out of --columns`);
-    }
-    throw error;
-  });
+  const read = await readDataset(inputPath, readOptions);
   const { input } = read;
   const tRead = performance.now();
   const name = input.name;

@@ -217,7 +217,7 @@ export async function readDataset(path: string, o: ReadOptions): Promise<{ datas
     else if (format === 'arrow') dataset = await readArrow(bytes, options);
     else if (format === 'npy') {
       const all = parseNpy(bytes, name);
-      const chosen = resolveColumns(o.columns, null, all.nCols, name);
+      const chosen = resolveColumns(o.columns, null, all.nCols, name, o.weights);
       dataset = selectRows({ data: all.data!, nRows: all.nRows, nCols: all.nCols, names: null }, options, chosen);
     } else dataset = parseJson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'), name, options);
   }
