@@ -35,7 +35,7 @@ pub(crate) use queries::{BallSum, KthDistance, Neighbors, Step, WeightedSum};
 use crate::error::Result;
 use crate::kernel::{Kernel, Profile};
 use balltree::BallTree;
-use dimension::{for_dimension, ForDimension};
+use dimension::{for_dimension, for_padded_dimension, ForDimension};
 use kdtree::KdTree;
 use scan::Scan;
 use select::{select, Query, Structure};
@@ -184,16 +184,17 @@ pub(crate) fn for_neighbors(points: &[f64], dim: usize) -> Result<Box<dyn Neighb
     })
 }
 
-/// A [`SumTree`] for `dim` features, or the scan above [`dimension::MAX_TREE_DIM`].
+/// A [`SumTree`] for `dim` features (padded), or the scan above [`dimension::MAX_TREE_DIM`].
 fn sum_tree(points: &[f64], dim: usize) -> Result<Box<dyn BallSum + '_>> {
-    struct Build<'p>(&'p [f64]);
+    struct Build<'p>(&'p [f64], usize);
     impl<'p> ForDimension for Build<'p> {
         type Output = Result<Box<dyn BallSum + 'p>>;
         fn build<const D: usize>(self) -> Self::Output {
-            Ok(Box::new(SumTree::<D>::new(self.0)?))
+            Ok(Box::new(SumTree::<D>::new(self.0, self.1)?))
         }
     }
-    for_dimension(dim, Build(points)).unwrap_or_else(|| Ok(Box::new(Scan::new(points, dim)?)))
+    for_padded_dimension(dim, Build(points, dim))
+        .unwrap_or_else(|| Ok(Box::new(Scan::new(points, dim)?)))
 }
 
 /// A [`SumTree`] with `weights` (`None`: all 1) for `dim` features, or the
@@ -203,17 +204,17 @@ fn weighted_sum_tree<'p>(
     dim: usize,
     weights: Option<&'p [f64]>,
 ) -> Result<Box<dyn WeightedSum + 'p>> {
-    struct Build<'p>(&'p [f64], Option<&'p [f64]>);
+    struct Build<'p>(&'p [f64], usize, Option<&'p [f64]>);
     impl<'p> ForDimension for Build<'p> {
         type Output = Result<Box<dyn WeightedSum + 'p>>;
         fn build<const D: usize>(self) -> Self::Output {
-            Ok(Box::new(match self.1 {
-                Some(w) => SumTree::<D>::weighted(self.0, w)?,
-                None => SumTree::<D>::new(self.0)?,
+            Ok(Box::new(match self.2 {
+                Some(w) => SumTree::<D>::weighted(self.0, self.1, w)?,
+                None => SumTree::<D>::new(self.0, self.1)?,
             }))
         }
     }
-    for_dimension(dim, Build(points, weights))
+    for_padded_dimension(dim, Build(points, dim, weights))
         .unwrap_or_else(|| Ok(Box::new(Scan::weighted(points, dim, weights)?)))
 }
 

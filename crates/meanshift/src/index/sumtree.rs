@@ -89,15 +89,12 @@ fn subtree_size(n: usize, memo: &mut HashMap<usize, usize>) -> usize {
 }
 
 impl<const D: usize> SumTree<D> {
-    /// Builds the tree over a copy of `points` (row-major, `D` values each).
+    /// Builds the tree over a copy of `points` (row-major, `dim <= D` values
+    /// each, padded with zeros to `D`: see [`super::dimension::for_padded_dimension`]).
     /// The layout depends only on the points, never on the thread count.
-    pub fn new(points: &[f64]) -> Result<Self> {
-        let mut rows: Vec<[f64; D]> = vec_with_capacity(points.len() / D, "X")?;
-        rows.extend(points.chunks_exact(D).map(|row| {
-            let mut fixed = [0.0; D];
-            fixed.copy_from_slice(row);
-            fixed
-        }));
+    pub fn new(points: &[f64], dim: usize) -> Result<Self> {
+        let mut rows: Vec<[f64; D]> = vec_with_capacity(points.len() / dim.max(1), "X")?;
+        rows.extend(points.chunks_exact(dim.max(1)).map(padded));
         let nodes = layout(&mut rows)?;
         Ok(Self {
             points: rows,
@@ -115,19 +112,19 @@ impl<const D: usize> SumTree<D> {
     /// each point in tree order takes the weight of a row with its bits, rows
     /// with the same bits taking their weights in row order. The tree depends
     /// only on the data and the weights, never on the thread count.
-    pub fn weighted(rows: &[f64], weights: &[f64]) -> Result<Self> {
+    pub fn weighted(rows: &[f64], dim: usize, weights: &[f64]) -> Result<Self> {
         let Self {
             points, mut nodes, ..
-        } = Self::new(rows)?;
-        let bits = |row: &[f64]| -> [u64; D] { std::array::from_fn(|j| row[j].to_bits()) };
+        } = Self::new(rows, dim)?;
+        let bits = |row: &[f64; D]| -> [u64; D] { row.map(f64::to_bits) };
         // The rows with the same bits, in row order: `first` the first of each,
         // `next[i]` the one after row i.
         let n = points.len();
         let mut next = vec_with_capacity(n, "sample_weight")?;
         next.resize(n, usize::MAX);
         let mut first: FxHashMap<[u64; D], usize> = FxHashMap::default();
-        for (i, row) in rows.chunks_exact(D).enumerate().rev() {
-            if let Some(later) = first.insert(bits(row), i) {
+        for (i, row) in rows.chunks_exact(dim.max(1)).enumerate().rev() {
+            if let Some(later) = first.insert(bits(&padded(row)), i) {
                 next[i] = later;
             }
         }
@@ -176,6 +173,14 @@ impl<const D: usize> SumTree<D> {
             node_weights,
         })
     }
+}
+
+/// `row` padded with zeros to `D` features.
+#[inline(always)]
+fn padded<const D: usize>(row: &[f64]) -> [f64; D] {
+    let mut fixed = [0.0; D];
+    fixed[..row.len()].copy_from_slice(row);
+    fixed
 }
 
 /// Orders `rows` into the tree order and returns the nodes.
@@ -459,8 +464,7 @@ impl<const D: usize> BallSum for SumTree<D> {
     // accumulators captured by closures the compiler keeps them in memory (+30%
     // instructions on W1).
     fn ball_sum(&self, query: &[f64], radius2: f64, sum: &mut [f64]) -> usize {
-        let mut q = [0.0; D];
-        q.copy_from_slice(query);
+        let q = padded(query);
         let mut total = [0.0; D];
         let mut count = 0usize;
         // Depth is at most log2(u32::MAX / LEAF) + 1 < 32; each pop pushes at most two.
@@ -579,8 +583,7 @@ impl<const D: usize> SumTree<D> {
 
 impl<const D: usize> WeightedSum for SumTree<D> {
     fn weighted_sum(&self, query: &[f64], radius2: f64, profile: Profile, sum: &mut [f64]) -> f64 {
-        let mut q = [0.0; D];
-        q.copy_from_slice(query);
+        let q = padded(query);
         match profile {
             Profile::Flat => self.pull(&q, radius2, sum, true, |_| 1.0),
             Profile::Gaussian { .. } | Profile::Epanechnikov { .. } => {
@@ -592,8 +595,6 @@ impl<const D: usize> WeightedSum for SumTree<D> {
 
 impl<const D: usize> KthDistance for SumTree<D> {
     fn kth_squared_distance(&self, query: &[f64], k: usize, hint: f64) -> f64 {
-        let mut q = [0.0; D];
-        q.copy_from_slice(query);
-        self.kth_fixed(&q, k, hint)
+        self.kth_fixed(&padded(query), k, hint)
     }
 }

@@ -164,7 +164,7 @@ fn ball_tree_counts_exact_and_sums_to_rounding_on_blobs() {
 fn whole_tree_and_empty_results() {
     let mut rng = RandomState::new(9);
     let points = grid(&mut rng, 1000, 2, 50);
-    let tree = SumTree::<2>::new(&points).unwrap();
+    let tree = SumTree::<2>::new(&points, 2).unwrap();
     let scan = Scan::new(&points, 2).unwrap();
     // A ball holding everything, one holding nothing, and an infinite one.
     for (q, r2) in [
@@ -183,8 +183,8 @@ fn whole_tree_and_empty_results() {
 fn the_tree_layout_does_not_depend_on_threads() {
     let mut rng = RandomState::new(3);
     let points: Vec<f64> = (0..200_000 * 2).map(|_| rng.normal(0.0, 1.0)).collect();
-    let one = with_threads(1, || SumTree::<2>::new(&points).unwrap()).unwrap();
-    let two = with_threads(2, || SumTree::<2>::new(&points).unwrap()).unwrap();
+    let one = with_threads(1, || SumTree::<2>::new(&points, 2).unwrap()).unwrap();
+    let two = with_threads(2, || SumTree::<2>::new(&points, 2).unwrap()).unwrap();
     for _ in 0..20 {
         let q = [rng.normal(0.0, 1.0), rng.normal(0.0, 1.0)];
         let mut a = [0.0; 2];

@@ -410,7 +410,7 @@ fn infinite_radius_with_overflowing_distances() {
 
     // Seen through a climb with bandwidth 1e160 (radius2 overflows to +inf).
     let r2 = 1e160 * 1e160;
-    let tree = crate::index::CountStep::new(Box::new(SumTree::<1>::new(&points).unwrap()), r2);
+    let tree = crate::index::CountStep::new(Box::new(SumTree::<1>::new(&points, 1).unwrap()), r2);
     let scan = crate::index::CountStep::new(Box::new(Scan::new(&points, 1).unwrap()), r2);
     let tree = crate::climb::climb(&[0.0], &tree, 1e160, 300);
     let scan = crate::climb::climb(&[0.0], &scan, 1e160, 300);
