@@ -231,7 +231,7 @@ mod tests {
     fn line_index() -> Box<dyn Step> {
         match for_climbs(&LINE, 1, 1, &ClimbKind::flat(1.5)).unwrap() {
             ClimbIndex::Steps(sums) => sums,
-            ClimbIndex::Bands(_) => panic!("no bands in 1-D"),
+            ClimbIndex::Bands(_) | ClimbIndex::Lockstep(_) => panic!("a sum tree in 1-D"),
         }
     }
 

@@ -11,6 +11,7 @@ use crate::error::{MeanShiftError, Result};
 use crate::index::{for_climbs, ClimbIndex, ClimbKind};
 use crate::kernel::Kernel;
 use crate::label::assign_labels;
+use crate::lockstep::climb_in_lockstep;
 use crate::matrix::Matrix;
 use crate::merge::{modes_by_intensity, suppress_near_duplicates};
 use crate::observer::{Observer, Unobserved};
@@ -363,7 +364,8 @@ impl<'w> ClimbSettings<'w> {
 
 /// Every seed's climb, in seed order, on the structure [`crate::index`] selects
 /// for a fit of `total_seeds` seeds (the ones here, or a run of them): in
-/// lock-step rounds on the band index, or one climb per seed. The structures
+/// lock-step rounds on the band index or on the ball tree (the same bits as
+/// one climb per seed there), or one climb per seed. The structures
 /// find the same points but round their sums differently, so a run of seeds
 /// climbs to `fit`'s bits only on the structure of the whole fit.
 ///
@@ -393,6 +395,14 @@ pub(crate) fn climb_all(
     let building = std::time::Instant::now();
     let mut climbs = match for_climbs(points, dim, total_seeds, &kind)? {
         ClimbIndex::Bands(bands) => climb_in_rounds(seeds, &bands, bandwidth, max_iter, observer),
+        ClimbIndex::Lockstep(steps) => climb_in_lockstep(
+            seeds,
+            dim,
+            steps.as_ref(),
+            (bandwidth, max_iter),
+            building.elapsed(),
+            observer,
+        ),
         ClimbIndex::Steps(steps) => {
             let build = building.elapsed();
             climb_each(

@@ -31,6 +31,7 @@ pub mod fuzzing;
 mod index;
 mod kernel;
 mod label;
+mod lockstep;
 mod matrix;
 mod merge;
 mod numeric;

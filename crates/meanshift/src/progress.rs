@@ -6,7 +6,7 @@
 //! the end, and per seed the climbs differ in length. The work is counted in
 //! queries (one per seed and step), which take about the same time each, of
 //! an estimated total that the climbs refine as they go (see
-//! [`crate::climb::climb_each`] and [`crate::rounds`]).
+//! [`crate::climb::climb_each`], [`crate::rounds`] and [`crate::lockstep`]).
 
 use crate::observer::Observer;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -38,6 +38,11 @@ impl<'a> Progress<'a> {
     /// Sets the estimated total of queries, those done included.
     pub fn estimate(&self, total: usize) {
         self.total.store(total, Relaxed);
+    }
+
+    /// The estimated total of queries, as last set.
+    pub fn total(&self) -> usize {
+        self.total.load(Relaxed)
     }
 
     pub fn done(&self) -> usize {

@@ -41,10 +41,12 @@ use scan::Scan;
 use select::{select, Query, Structure};
 use sumtree::SumTree;
 
-/// What the climbs query: the band index (climbs in lock-step rounds) or a
-/// step per query (one climb per seed).
+/// What the climbs query: the band index (climbs in lock-step rounds), a step
+/// per query climbed in lock-step ([`crate::lockstep`], each distinct position
+/// queried once), or a step per query (one climb per seed).
 pub(crate) enum ClimbIndex<'a> {
     Bands(Box<BandIndex>),
+    Lockstep(Box<dyn Step + 'a>),
     Steps(Box<dyn Step + 'a>),
 }
 
@@ -144,7 +146,10 @@ pub(crate) fn for_climbs<'a>(
             ClimbIndex::Bands(Box::new(BandIndex::new(points, plan, weights)?))
         }
         Structure::SumTree => counts(sum_tree(points, dim)?),
-        Structure::BallTree => counts(Box::new(BallTree::new(points, dim)?)),
+        Structure::BallTree => match counts(Box::new(BallTree::new(points, dim)?)) {
+            ClimbIndex::Steps(steps) => ClimbIndex::Lockstep(steps),
+            other => other,
+        },
         Structure::WeightedSumTree => pulls(weighted_sum_tree(points, dim, weights)?),
         Structure::WeightedScan => pulls(Box::new(Scan::weighted(points, dim, weights)?)),
         // kiddo's tree keeps no sums: never selected for climbs.

@@ -35,7 +35,8 @@ pub(crate) enum Structure {
     WeightedSumTree,
     /// Every point tested, with sample weights or a kernel other than flat.
     WeightedScan,
-    /// A ball tree (centre and radius per node), summing in index order.
+    /// A ball tree (centre and radius per node), summing in index order; the
+    /// climbs run in lock-step ([`crate::lockstep`]).
     BallTree,
     /// kiddo's KD-tree.
     KdTree,
