@@ -162,14 +162,16 @@ impl Sample {
 /// position once (in parallel) and moves every group; groups whose climb
 /// ended hand their position, intensity and iteration count to their members.
 ///
-/// Progress: the work is the queries. A round's are known when it starts (its
-/// distinct positions); the rounds after it are estimated from a
-/// [`Sample`] of seeds climbed alone first: in the first round, each start
-/// has the sample's later queries, times the share of distinct positions
-/// after a move, priced at a later query's time over a first one's; in later
-/// rounds, each group has the queries left to the sampled climbs that lasted
-/// as long. The index's `build` (and the sample) count as the queries the
-/// first round makes in as long.
+/// Progress: the work is the queries, in units of a sixteenth of a first
+/// round's query; a later query (from a mean, often among more points) is
+/// priced at the ratio of its time to a first one's: the [`Sample`]'s until a
+/// later round has run, then that round's own. A round's queries are known
+/// when it starts (its distinct positions); the rounds after it are estimated
+/// from the sample of seeds climbed alone first: in the first round, each
+/// start has the sample's later queries, times the share of distinct
+/// positions after a move; in later rounds, each group has the queries left
+/// to the sampled climbs that lasted as long. The index's `build` (and the
+/// sample) count as the work the first round does in as long.
 pub(crate) fn climb_in_lockstep(
     seeds: &[f64],
     dim: usize,
@@ -203,6 +205,11 @@ pub(crate) fn climb_in_lockstep(
     let climbing = Instant::now();
     let progress = Progress::new(observer, total);
     let build_counted = AtomicBool::new(build.is_zero());
+    // A first round's query is `UNIT` units; `later` a later round's.
+    const UNIT: usize = 16;
+    let price = |ratio: f64| ((UNIT as f64 * ratio).round() as usize).clamp(1, 100 * UNIT);
+    let mut later_unit = price(sample.ratio);
+    let mut first_query_time = 0.0;
     let mut round = 0;
     while !groups.is_empty() {
         // Equal positions next to each other.
@@ -240,12 +247,15 @@ pub(crate) fn climb_in_lockstep(
 
         // One query per distinct position, counted as it is made.
         let queries = groups.len();
-        let later = if round == 0 {
-            queries as f64 * sample.left_after(0) * sample.share * sample.ratio
+        let (unit, later) = if round == 0 {
+            let later = queries as f64 * sample.left_after(0) * sample.share;
+            (UNIT, later)
         } else {
-            queries as f64 * sample.left_after(round)
+            (later_unit, queries as f64 * sample.left_after(round))
         };
-        progress.estimate(progress.done() + queries + later as usize);
+        let later = (later * later_unit as f64) as usize;
+        progress.estimate(progress.done() + queries * unit + later);
+        let round_start = Instant::now();
         means.clear();
         means.resize(positions.len(), 0.0);
         totals.clear();
@@ -254,7 +264,7 @@ pub(crate) fn climb_in_lockstep(
                 .par_chunks_exact(dim)
                 .zip(means.par_chunks_exact_mut(dim))
                 .map_init(
-                    || Tally::new(&progress),
+                    || Tally::weighted(&progress, unit),
                     |tally, (position, mean)| {
                         if observer.is_aborted() {
                             return 0.0;
@@ -279,6 +289,13 @@ pub(crate) fn climb_in_lockstep(
         );
         if observer.is_aborted() {
             return None;
+        }
+        // What a query of this round took: the price of later ones.
+        let query_time = round_start.elapsed().as_secs_f64() / queries.max(1) as f64;
+        if round == 0 {
+            first_query_time = query_time;
+        } else if first_query_time > 0.0 {
+            later_unit = price(query_time / first_query_time);
         }
         // Move every group; `ends[g]`: its climb ended this round.
         let ends: Vec<bool> = positions

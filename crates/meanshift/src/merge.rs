@@ -3,6 +3,7 @@
 
 use crate::error::Result;
 use crate::index::for_neighbors;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
 
@@ -47,6 +48,14 @@ fn compare_tuples(a: &[f64], b: &[f64]) -> Ordering {
 
 /// Greedy de-duplication in order: each mode still standing removes every other
 /// mode within `bandwidth`. Returns the survivors, row-major, in order.
+///
+/// The order makes it sequential, but the queries need not be: a block of the
+/// modes standing at its start is queried in parallel, then applied in order,
+/// a mode removed by an earlier one of its block dropping its answer. The
+/// result is the one-by-one loop's; only work can be wasted, so the block
+/// grows while few are dropped and shrinks when many are. (Many modes, each
+/// query a scan, is where this matters: thousands of distinct modes above 16
+/// features took a third of such a fit, one core busy.)
 pub(crate) fn suppress_near_duplicates(
     modes: &[(Vec<f64>, f64)],
     dim: usize,
@@ -56,13 +65,38 @@ pub(crate) fn suppress_near_duplicates(
     let index = for_neighbors(&sorted, dim)?;
     let mut unique = vec![true; modes.len()];
     let radius2 = bandwidth * bandwidth;
-    for i in 0..modes.len() {
-        if unique[i] {
-            index.for_each_within(&sorted[i * dim..(i + 1) * dim], radius2, &mut |j| {
-                unique[j] = false
-            });
+    let row = |i: usize| &sorted[i * dim..(i + 1) * dim];
+    let within = |i: usize| {
+        let mut near = Vec::new();
+        index.for_each_within(row(i), radius2, &mut |j| near.push(j as u32));
+        near
+    };
+    let (mut next, mut block) = (0, 1);
+    let mut standing = Vec::with_capacity(MAX_BLOCK);
+    while next < modes.len() {
+        standing.clear();
+        standing.extend((next..modes.len()).filter(|&i| unique[i]).take(block));
+        let Some(&last) = standing.last() else { break };
+        next = last + 1;
+        let answers: Vec<Vec<u32>> = if standing.len() == 1 {
+            vec![within(standing[0])]
+        } else {
+            standing.par_iter().map(|&i| within(i)).collect()
+        };
+        let mut dropped = 0;
+        for (&i, near) in standing.iter().zip(&answers) {
+            if !unique[i] {
+                dropped += 1;
+                continue;
+            }
+            near.iter().for_each(|&j| unique[j as usize] = false);
             unique[i] = true;
         }
+        block = if 4 * dropped > standing.len() {
+            (block / 2).max(1)
+        } else {
+            (block * 2).min(MAX_BLOCK)
+        };
     }
     Ok(sorted
         .chunks_exact(dim)
@@ -71,6 +105,9 @@ pub(crate) fn suppress_near_duplicates(
         .flat_map(|(row, _)| row.iter().copied())
         .collect())
 }
+
+/// The most modes queried together.
+const MAX_BLOCK: usize = 256;
 
 #[cfg(test)]
 mod tests {

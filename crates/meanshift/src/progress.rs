@@ -82,9 +82,12 @@ impl<'a> Progress<'a> {
 
 /// A worker's count of queries, added to [`Progress`] in batches (an atomic
 /// addition per query would cost more than some queries) and when dropped.
+/// Each query counts `weight` units (1 unless the caller prices queries
+/// differently, as [`crate::lockstep`] does).
 pub(crate) struct Tally<'p, 'a> {
     progress: &'p Progress<'a>,
     pending: usize,
+    weight: usize,
 }
 
 /// Queries a [`Tally`] counts before adding them.
@@ -92,16 +95,22 @@ const BATCH: usize = 256;
 
 impl<'p, 'a> Tally<'p, 'a> {
     pub fn new(progress: &'p Progress<'a>) -> Self {
+        Self::weighted(progress, 1)
+    }
+
+    /// A tally whose queries count `weight` units each.
+    pub fn weighted(progress: &'p Progress<'a>, weight: usize) -> Self {
         Self {
             progress,
             pending: 0,
+            weight,
         }
     }
 
     #[inline]
     pub fn count(&mut self) {
-        self.pending += 1;
-        if self.pending == BATCH {
+        self.pending += self.weight;
+        if self.pending >= BATCH * self.weight {
             self.progress.add(std::mem::take(&mut self.pending));
         }
     }

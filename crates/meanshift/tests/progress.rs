@@ -179,3 +179,14 @@ fn forty_dimensional_seeds_on_the_scan() {
     .x;
     check_progress("40-D, scan", &x, 40, 12.0);
 }
+
+#[test]
+fn forty_dimensional_noise_whose_climbs_hardly_meet() {
+    // Uniform noise: above 16 features the seeds climb in lock-step, and here
+    // few of them ever reach the same position, so the rounds after the
+    // first carry most of the work (their queries slower than the first's).
+    let n = scaled(6_000);
+    let mut rng = meanshift::RandomState::new(3);
+    let x: Vec<f64> = (0..n * 40).map(|_| rng.uniform(0.0, 10.0)).collect();
+    check_progress("40-D noise, lock-step", &x, 40, 16.0);
+}

@@ -52,13 +52,34 @@ impl<'a> Scan<'a> {
 
     /// Calls `visit(i, d2)` for every point, in index order.
     #[inline(always)]
-    fn for_each_distance(&self, query: &[f64], mut visit: impl FnMut(usize, f64)) {
+    fn for_each_distance(&self, query: &[f64], visit: impl FnMut(usize, f64)) {
+        self.for_each_distance_up_to(query, || f64::INFINITY, visit);
+    }
+
+    /// Calls `visit(i, d2)`, in index order, for every point except some
+    /// farther than `bound()`: a block is dropped once each of its partial
+    /// sums exceeds the bound (the terms left are squares, and rounding is
+    /// monotone, so no sum would come back under it). Many features and a
+    /// tight bound (the nearest so far, a radius) leave most blocks early.
+    #[inline(always)]
+    fn for_each_distance_up_to(
+        &self,
+        query: &[f64],
+        bound: impl Fn() -> f64,
+        mut visit: impl FnMut(usize, f64),
+    ) {
         let n = self.points.len() / self.dim;
-        for (b, block) in self.blocks.chunks_exact(self.dim).enumerate() {
+        'blocks: for (b, block) in self.blocks.chunks_exact(self.dim).enumerate() {
             let mut acc = [0.0; LANES];
-            for (values, q) in block.iter().zip(query) {
-                for l in 0..LANES {
-                    acc[l] += (values[l] - q) * (values[l] - q);
+            for (values, q) in block.chunks(CHECK_EVERY).zip(query.chunks(CHECK_EVERY)) {
+                for (values, q) in values.iter().zip(q) {
+                    for l in 0..LANES {
+                        acc[l] += (values[l] - q) * (values[l] - q);
+                    }
+                }
+                let bound = bound();
+                if acc.iter().all(|&a| a > bound) {
+                    continue 'blocks;
                 }
             }
             for (l, d2) in acc.iter().enumerate() {
@@ -70,6 +91,9 @@ impl<'a> Scan<'a> {
         }
     }
 }
+
+/// Features summed between two looks at whether a block can be dropped.
+const CHECK_EVERY: usize = 8;
 
 impl KthDistance for Scan<'_> {
     fn kth_squared_distance(&self, query: &[f64], k: usize, _hint: f64) -> f64 {
@@ -85,35 +109,49 @@ impl BallSum for Scan<'_> {
     fn ball_sum(&self, query: &[f64], radius2: f64, sum: &mut [f64]) -> usize {
         let mut count = 0;
         let dim = self.dim;
-        self.for_each_distance(query, |i, d2| {
-            if d2 <= radius2 {
-                count += 1;
-                for (s, v) in sum.iter_mut().zip(&self.points[i * dim..(i + 1) * dim]) {
-                    *s += v;
+        self.for_each_distance_up_to(
+            query,
+            || radius2,
+            |i, d2| {
+                if d2 <= radius2 {
+                    count += 1;
+                    for (s, v) in sum.iter_mut().zip(&self.points[i * dim..(i + 1) * dim]) {
+                        *s += v;
+                    }
                 }
-            }
-        });
+            },
+        );
         count
     }
 }
 
 impl Neighbors for Scan<'_> {
     fn for_each_within(&self, query: &[f64], radius2: f64, visit: &mut dyn FnMut(usize)) {
-        self.for_each_distance(query, |i, d2| {
-            if d2 <= radius2 {
-                visit(i);
-            }
-        });
+        self.for_each_distance_up_to(
+            query,
+            || radius2,
+            |i, d2| {
+                if d2 <= radius2 {
+                    visit(i);
+                }
+            },
+        );
     }
 
     fn nearest(&self, query: &[f64]) -> (usize, f64) {
-        let mut best = (0, f64::INFINITY);
-        self.for_each_distance(query, |i, d2| {
-            if d2 < best.1 {
-                best = (i, d2);
-            }
-        });
-        best
+        // A block farther than the best so far cannot hold a nearer point
+        // (nor an equal one, which would lose the tie to a lower index).
+        let best = std::cell::Cell::new((0, f64::INFINITY));
+        self.for_each_distance_up_to(
+            query,
+            || best.get().1,
+            |i, d2| {
+                if d2 < best.get().1 {
+                    best.set((i, d2));
+                }
+            },
+        );
+        best.get()
     }
 }
 
@@ -121,16 +159,20 @@ impl WeightedSum for Scan<'_> {
     fn weighted_sum(&self, query: &[f64], radius2: f64, profile: Profile, sum: &mut [f64]) -> f64 {
         let dim = self.dim;
         let mut weight = 0.0;
-        self.for_each_distance(query, |i, d2| {
-            if d2 <= radius2 {
-                let w = self.weights.map_or(1.0, |w| w[i]);
-                let pull = w * profile.at(d2);
-                weight += pull;
-                for (s, v) in sum.iter_mut().zip(&self.points[i * dim..(i + 1) * dim]) {
-                    *s += pull * v;
+        self.for_each_distance_up_to(
+            query,
+            || radius2,
+            |i, d2| {
+                if d2 <= radius2 {
+                    let w = self.weights.map_or(1.0, |w| w[i]);
+                    let pull = w * profile.at(d2);
+                    weight += pull;
+                    for (s, v) in sum.iter_mut().zip(&self.points[i * dim..(i + 1) * dim]) {
+                        *s += pull * v;
+                    }
                 }
-            }
-        });
+            },
+        );
         weight
     }
 }
