@@ -25,7 +25,7 @@ use crate::observer::Observer;
 use crate::progress::{Progress, Tally};
 use rayon::prelude::*;
 use std::cmp::Ordering;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 /// Seeds at the same position, which climb as one from there on. Members are
@@ -65,6 +65,8 @@ struct Sample {
     lengths: Vec<usize>,
     share: f64,
     ratio: f64,
+    /// The median time of a first query, in seconds.
+    first_time: f64,
 }
 
 impl Sample {
@@ -132,6 +134,11 @@ impl Sample {
             lengths: climbs.iter().map(|c| c.0).collect(),
             share,
             ratio,
+            first_time: {
+                let mut times: Vec<f64> = climbs.iter().map(|c| c.2).collect();
+                times.sort_unstable_by(f64::total_cmp);
+                times.get(times.len() / 2).copied().unwrap_or(0.0)
+            },
         }
     }
 
@@ -202,13 +209,26 @@ pub(crate) fn climb_in_lockstep(
     let climbing = Instant::now();
     let sample = Sample::of(seeds, dim, index, (bandwidth, max_iter));
     let build = build + climbing.elapsed();
-    let climbing = Instant::now();
     let progress = Progress::new(observer, total);
-    let build_counted = AtomicBool::new(build.is_zero());
     // A first round's query is `UNIT` units; `later` a later round's.
     const UNIT: usize = 16;
     let price = |ratio: f64| ((UNIT as f64 * ratio).round() as usize).clamp(1, 100 * UNIT);
     let mut later_unit = price(sample.ratio);
+    // The index's build (and the sample) is work of the fit too: priced at
+    // once from the sample's first queries (so that the bar moves as soon as
+    // the climbs start), then at the first round's rate measured over its
+    // first queries, whichever is more.
+    let threads = rayon::current_num_threads().max(1) as f64;
+    let build_units = |queries_per_second: f64| {
+        (queries_per_second * build.as_secs_f64()).min(10.0 * total as f64) * UNIT as f64
+    };
+    let mut provisional = if sample.first_time > 0.0 {
+        build_units(threads / sample.first_time) as usize
+    } else {
+        0
+    };
+    let build_unpriced = AtomicBool::new(!build.is_zero());
+    let first_queries = AtomicUsize::new(0);
     let mut first_query_time = 0.0;
     let mut round = 0;
     while !groups.is_empty() {
@@ -254,8 +274,11 @@ pub(crate) fn climb_in_lockstep(
             (later_unit, queries as f64 * sample.left_after(round))
         };
         let later = (later * later_unit as f64) as usize;
-        progress.estimate(progress.done() + queries * unit + later);
+        progress.estimate(progress.done() + provisional + queries * unit + later);
+        progress.add(provisional);
+        let provisional = std::mem::take(&mut provisional);
         let round_start = Instant::now();
+        let rate_after = (queries / 256).max(16);
         means.clear();
         means.resize(positions.len(), 0.0);
         totals.clear();
@@ -271,16 +294,13 @@ pub(crate) fn climb_in_lockstep(
                         }
                         let sum = index.step(position, mean);
                         tally.count();
-                        // The index's build is work of the fit too: once the
-                        // climbs have run as long as it took, their rate
-                        // prices it in queries.
-                        if !build_counted.load(Relaxed) {
-                            let so_far = climbing.elapsed();
-                            if so_far >= build && !build_counted.swap(true, Relaxed) {
-                                let rate = progress.done() as f64 / so_far.as_secs_f64();
-                                let priced = (rate * build.as_secs_f64()) as usize;
-                                progress.estimate(progress.total().saturating_add(priced));
-                                progress.add(priced);
+                        if round == 0 && build_unpriced.load(Relaxed) {
+                            let made = first_queries.fetch_add(1, Relaxed) + 1;
+                            if made >= rate_after && build_unpriced.swap(false, Relaxed) {
+                                let rate = made as f64 / round_start.elapsed().as_secs_f64();
+                                let more = (build_units(rate) as usize).saturating_sub(provisional);
+                                progress.estimate(progress.total().saturating_add(more));
+                                progress.add(more);
                             }
                         }
                         sum

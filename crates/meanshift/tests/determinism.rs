@@ -235,9 +235,10 @@ fn weighted_and_kernel_fits_are_thread_count_independent() {
 
 #[test]
 fn high_dimensional_lockstep_fits_are_thread_count_independent() {
-    // Above 16 features: the ball tree, every point a seed, climbs in lock-step.
+    // Above 16 features: the ball tree, every point a seed, climbs in lock-step;
+    // 5,000 points, so that the tree's top nodes are built in parallel.
     for (dim, bandwidth) in [(20, 6.0), (48, 9.0)] {
-        let b = blobs(1500, dim, 5, 1.0, 11);
+        let b = blobs(5000, dim, 5, 1.0, 11);
         let x = Matrix::from_f64("X", &b.x, b.n_samples, b.n_features).unwrap();
         let serial = check_thread_independence(
             &format!("{dim}-D every point a seed"),
