@@ -12,7 +12,7 @@ const { MeanShift } = require(`${root}/dist/index.cjs`);
 const addon = require(`${root}/binding.cjs`);
 const data = new Float64Array([4.8, 5.1, 3.1, 2.9, 1.2, 0.8]);
 const X = { data, shape: [3, 2] };
-const options = (nJobs) => ({ bandwidth: 1, binSeeding: false, minBinFreq: 1, clusterAll: true, maxIter: 300, nJobs, clusterAssignment: 'nearestCentroid' });
+const options = (nJobs) => ({ bandwidth: 1, binSeeding: false, minBinFreq: 1, clusterAll: true, maxIter: 300, nJobs, clusterAssignment: 'nearestCentroid', kernel: 'flat', kernelCutoff: 3 });
 const cases = {
   'MeanShift.fit, nJobs 1': () => new MeanShift({ bandwidth: 1, nJobs: 1 }).fit(X),
   'MeanShift.fit, all threads': () => new MeanShift({ bandwidth: 1 }).fit(X),

@@ -178,6 +178,11 @@ impl<const D: usize> SumTree<D> {
 /// `row` padded with zeros to `D` features.
 #[inline(always)]
 fn padded<const D: usize>(row: &[f64]) -> [f64; D] {
+    // Unpadded widths copy a fixed length (a variable one is a `memcpy`
+    // call per row and per query: +10 % on a million 2-D points).
+    if let Ok(fixed) = <[f64; D]>::try_from(row) {
+        return fixed;
+    }
     let mut fixed = [0.0; D];
     fixed[..row.len()].copy_from_slice(row);
     fixed
