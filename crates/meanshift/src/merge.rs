@@ -112,6 +112,58 @@ const MAX_BLOCK: usize = 256;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::RandomState;
+
+    /// The one-by-one loop the blocks must reproduce.
+    fn suppress_one_by_one(modes: &[(Vec<f64>, f64)], bandwidth: f64) -> Vec<f64> {
+        let mut unique = vec![true; modes.len()];
+        for i in 0..modes.len() {
+            if unique[i] {
+                for (j, (other, _)) in modes.iter().enumerate() {
+                    let d2: f64 = other
+                        .iter()
+                        .zip(&modes[i].0)
+                        .map(|(a, b)| (a - b) * (a - b))
+                        .sum();
+                    if d2 <= bandwidth * bandwidth {
+                        unique[j] = false;
+                    }
+                }
+                unique[i] = true;
+            }
+        }
+        modes
+            .iter()
+            .zip(&unique)
+            .filter(|(_, keep)| **keep)
+            .flat_map(|((p, _), _)| p.iter().copied())
+            .collect()
+    }
+
+    #[test]
+    fn blocks_of_modes_suppress_as_the_one_by_one_loop() {
+        // Modes on a coarse grid (ties at the boundary) in few and many
+        // features, from all apart to all within reach of each other, so that
+        // blocks grow, shrink and drop the answers of modes removed in them.
+        let mut rng = RandomState::new(5);
+        for dim in [1, 2, 5, 17, 40] {
+            for (count, spread) in [(50, 2.0), (700, 3.0), (1500, 6.0), (900, 40.0)] {
+                let modes: Vec<(Vec<f64>, f64)> = (0..count)
+                    .map(|i| {
+                        let p = (0..dim)
+                            .map(|_| (rng.uniform(0.0, spread)).round())
+                            .collect();
+                        (p, (count - i) as f64)
+                    })
+                    .collect();
+                for bandwidth in [0.5, 1.0, 2.5] {
+                    let got = suppress_near_duplicates(&modes, dim, bandwidth).unwrap();
+                    let want = suppress_one_by_one(&modes, bandwidth);
+                    assert_eq!(got, want, "{dim}-D, {count} modes, bandwidth {bandwidth}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn modes_keep_the_first_seeds_key_and_the_last_seeds_intensity_like_a_python_dict() {

@@ -195,6 +195,47 @@ fn the_tree_layout_does_not_depend_on_threads() {
 }
 
 #[test]
+fn the_ball_tree_does_not_depend_on_threads() {
+    // Above `PARALLEL_BUILD` points the halves and a big node's passes are
+    // built in parallel: the sums (a function of the tree's layout) must
+    // keep their bits on any number of threads. Blobs, and a grid with
+    // repeated rows (equal projections).
+    use crate::blobs::{make_blobs, BlobsOptions, Centers};
+    let mut rng = RandomState::new(31);
+    let blobs = make_blobs(&BlobsOptions {
+        n_samples: 9000,
+        n_features: 24,
+        centers: Centers::Count(7),
+        random_state: 8,
+        ..Default::default()
+    })
+    .unwrap()
+    .x;
+    let repeated = grid(&mut rng, 6000, 20, 2);
+    for (points, dim) in [(blobs, 24), (repeated, 20)] {
+        let trees: Vec<BallTree> = [1, 2, 3]
+            .iter()
+            .map(|&threads| with_threads(threads, || BallTree::new(&points, dim).unwrap()).unwrap())
+            .collect();
+        let n = points.len() / dim;
+        for t in 0..40 {
+            let r = rng.interval((n - 1) as u64) as usize;
+            let q = &points[r * dim..(r + 1) * dim];
+            let r2 = (dim as f64) * rng.uniform(0.5, 4.0);
+            let sums: Vec<(usize, Vec<u64>)> = trees
+                .iter()
+                .map(|tree| {
+                    let mut sum = vec![0.0; dim];
+                    let count = tree.ball_sum(q, r2, &mut sum);
+                    (count, sum.iter().map(|v| v.to_bits()).collect())
+                })
+                .collect();
+            assert!(sums.windows(2).all(|w| w[0] == w[1]), "{dim}-D query {t}");
+        }
+    }
+}
+
+#[test]
 fn kth_squared_distance_matches_selection_for_every_k_and_hint() {
     let mut rng = RandomState::new(23);
     for dim in [1, 2, 3, 5, 16] {
