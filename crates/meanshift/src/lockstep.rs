@@ -134,6 +134,9 @@ impl Sample {
             lengths: climbs.iter().map(|c| c.0).collect(),
             share,
             ratio,
+            // The median (the mean would do for the ratio's scale, but the
+            // build is priced with this one alone): a sampled query runs on a
+            // cold cache now and then, the first round's sorted ones seldom do.
             first_time: {
                 let mut times: Vec<f64> = climbs.iter().map(|c| c.2).collect();
                 times.sort_unstable_by(f64::total_cmp);
@@ -268,8 +271,7 @@ pub(crate) fn climb_in_lockstep(
         // One query per distinct position, counted as it is made.
         let queries = groups.len();
         let (unit, later) = if round == 0 {
-            let later = queries as f64 * sample.left_after(0) * sample.share;
-            (UNIT, later)
+            (UNIT, queries as f64 * sample.left_after(0) * sample.share)
         } else {
             (later_unit, queries as f64 * sample.left_after(round))
         };

@@ -318,20 +318,26 @@ fn build(points: &[f64], dim: usize, order: &mut [u32], start: usize, level: usi
     // The point farthest from `from` and its distance (the first of equals).
     let farthest = |from: &[f64]| -> (f64, u32) {
         let distance = |(t, &r): (usize, &u32)| (squared_distance(row(r), from), t);
-        let later = |a: (f64, usize), b: (f64, usize)| if b.0 > a.0 { b } else { a };
+        let farther = |a: (f64, usize), b: (f64, usize)| if b.0 > a.0 { b } else { a };
         let (d, t) = if parallel {
             order
                 .par_iter()
                 .enumerate()
                 .map(distance)
-                .reduce_with(|a, b| if a.1 < b.1 { later(a, b) } else { later(b, a) })
+                .reduce_with(|a, b| {
+                    if a.1 < b.1 {
+                        farther(a, b)
+                    } else {
+                        farther(b, a)
+                    }
+                })
                 .unwrap_or((0.0, 0))
         } else {
             order
                 .iter()
                 .enumerate()
                 .map(distance)
-                .fold((-1.0, 0), later)
+                .fold((-1.0, 0), farther)
         };
         (d, order[t])
     };

@@ -52,22 +52,8 @@ impl<'a> Scan<'a> {
 
     /// Calls `visit(i, d2)` for every point, in index order.
     #[inline(always)]
-    fn for_each_distance(&self, query: &[f64], mut visit: impl FnMut(usize, f64)) {
-        let n = self.points.len() / self.dim;
-        for (b, block) in self.blocks.chunks_exact(self.dim).enumerate() {
-            let mut acc = [0.0; LANES];
-            for (values, q) in block.iter().zip(query) {
-                for l in 0..LANES {
-                    acc[l] += (values[l] - q) * (values[l] - q);
-                }
-            }
-            for (l, d2) in acc.iter().enumerate() {
-                let i = b * LANES + l;
-                if i < n {
-                    visit(i, *d2);
-                }
-            }
-        }
+    fn for_each_distance(&self, query: &[f64], visit: impl FnMut(usize, f64)) {
+        self.for_each_distance_up_to(query, || f64::INFINITY, visit);
     }
 
     /// Calls `visit(i, d2)`, in index order, for every point except some
@@ -82,11 +68,9 @@ impl<'a> Scan<'a> {
         bound: impl Fn() -> f64,
         mut visit: impl FnMut(usize, f64),
     ) {
-        if self.dim <= CHECK_EVERY {
-            // One look, after the whole sum: nothing to drop early.
-            return self.for_each_distance(query, visit);
-        }
         let n = self.points.len() / self.dim;
+        // Up to CHECK_EVERY features the one look would come after the whole sum.
+        let drops = self.dim > CHECK_EVERY;
         'blocks: for (b, block) in self.blocks.chunks_exact(self.dim).enumerate() {
             let mut acc = [0.0; LANES];
             for (values, q) in block.chunks(CHECK_EVERY).zip(query.chunks(CHECK_EVERY)) {
@@ -95,9 +79,11 @@ impl<'a> Scan<'a> {
                         acc[l] += (values[l] - q) * (values[l] - q);
                     }
                 }
-                let bound = bound();
-                if acc.iter().all(|&a| a > bound) {
-                    continue 'blocks;
+                if drops {
+                    let bound = bound();
+                    if acc.iter().all(|&a| a > bound) {
+                        continue 'blocks;
+                    }
                 }
             }
             for (l, d2) in acc.iter().enumerate() {
