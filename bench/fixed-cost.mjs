@@ -12,7 +12,9 @@ const { MeanShift } = require(`${root}/dist/index.cjs`);
 const addon = require(`${root}/binding.cjs`);
 const data = new Float64Array([4.8, 5.1, 3.1, 2.9, 1.2, 0.8]);
 const X = { data, shape: [3, 2] };
-const options = (nJobs) => ({ bandwidth: 1, binSeeding: false, minBinFreq: 1, clusterAll: true, maxIter: 300, nJobs, clusterAssignment: 'nearestCentroid', kernel: 'flat', kernelCutoff: 3 });
+// NativeFitOptions (loader-header.d.cts): bandwidth, seeds, seedsRows, binSeeding, minBinFreq, clusterAll, maxIter, nJobs,
+// clusterAssignment, kernel, kernelCutoff, sampleWeight.
+const options = (nJobs) => [1, undefined, undefined, false, 1, true, 300, nJobs, "nearestCentroid", "flat", 3, undefined];
 const cases = {
   'MeanShift.fit, nJobs 1': () => new MeanShift({ bandwidth: 1, nJobs: 1 }).fit(X),
   'MeanShift.fit, all threads': () => new MeanShift({ bandwidth: 1 }).fit(X),

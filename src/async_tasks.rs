@@ -17,7 +17,7 @@
 //!   teardown waits for no fit.
 
 use crate::convert::{
-    elements, matrix, Data, FitSettings, NativeClimbOptions, NativeClimbs, NativeFit,
+    elements, matrix, native_fit, Data, FitSettings, NativeClimbOptions, NativeClimbs,
     NativeFitOptions,
 };
 use crate::js_error;
@@ -449,7 +449,11 @@ pub fn fit_async<'env>(
             meanshift::fit_observed(&x, &options, observer)
         },
     );
-    queue_call(env, control, threads, OWNER, compute, NativeFit::from)
+    queue_call(env, control, threads, OWNER, compute, |model| {
+        native_fit(model, |centers, labels| {
+            Ok((Float64Array::from(centers), Int32Array::from(labels)))
+        })
+    })
 }
 
 /// `estimateBandwidth` off the JavaScript thread.

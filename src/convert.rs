@@ -38,8 +38,10 @@ pub(crate) fn matrix<'a>(
     Matrix::new(name, elements, n_rows, n_cols)
 }
 
-/// Options of `fit`, defaults filled in by the TypeScript layer.
-#[napi(object)]
+/// Options of `fit`, defaults filled in by the TypeScript layer. JavaScript sends
+/// them as a tuple (`NativeFitOptions` in `loader-header.d.cts`, in this order):
+/// reading an array's elements costs a fraction of reading named properties, for
+/// which V8 looks every name up in its string table (a tenth of a 3-point fit).
 pub struct NativeFitOptions {
     pub bandwidth: Option<f64>,
     /// Row-major seeds and their row count.
@@ -58,63 +60,69 @@ pub struct NativeFitOptions {
     pub sample_weight: Option<Float64Array>,
 }
 
-/// A fitted model: centres row-major.
-#[napi(object)]
-pub struct NativeFit {
-    pub cluster_centers: Float64Array,
-    pub n_clusters: u32,
-    pub n_features: u32,
-    pub labels: Int32Array,
-    pub n_iter: u32,
-    pub bandwidth: f64,
-    /// How many seeds climbed (attractor predictions climb on the same structure).
-    pub n_seeds: f64,
-    pub warnings: Vec<String>,
-}
-
-impl From<MeanShiftFit> for NativeFit {
-    fn from(model: MeanShiftFit) -> Self {
-        NativeFit {
-            n_clusters: model.n_clusters() as u32,
-            n_features: model.n_features as u32,
-            n_iter: model.n_iter as u32,
-            bandwidth: model.bandwidth,
-            n_seeds: model.n_seeds as f64,
-            cluster_centers: model.cluster_centers.into(),
-            labels: model.labels.into(),
-            warnings: model.warnings,
-        }
-    }
-}
-
-/// A [`NativeFit`] whose arrays are copies in memory that JavaScript allocated,
-/// for the sync `fit`: an array over Rust's memory (an external array buffer)
-/// costs a finalizer and more garbage-collection work than copying a small result.
-#[napi(object, object_from_js = false)]
-pub struct CopiedFit<'env> {
-    pub cluster_centers: Float64ArraySlice<'env>,
-    pub n_clusters: u32,
-    pub n_features: u32,
-    pub labels: Int32ArraySlice<'env>,
-    pub n_iter: u32,
-    pub bandwidth: f64,
-    pub n_seeds: f64,
-    pub warnings: Vec<String>,
-}
-
-impl<'env> CopiedFit<'env> {
-    pub fn new(env: &'env Env, model: MeanShiftFit) -> napi::Result<Self> {
+impl FromNapiValue for NativeFitOptions {
+    unsafe fn from_napi_value(
+        env: napi::sys::napi_env,
+        value: napi::sys::napi_value,
+    ) -> napi::Result<Self> {
+        // SAFETY: napi-rs calls this with a value of `env`.
+        let tuple = unsafe { Array::from_napi_value(env, value)? };
         Ok(Self {
-            cluster_centers: Float64ArraySlice::copy_from(env, &model.cluster_centers)?,
-            n_clusters: model.n_clusters() as u32,
-            n_features: model.n_features as u32,
-            labels: Int32ArraySlice::copy_from(env, &model.labels)?,
-            n_iter: model.n_iter as u32,
-            bandwidth: model.bandwidth,
-            n_seeds: model.n_seeds as f64,
-            warnings: model.warnings,
+            bandwidth: tuple_element(&tuple, 0)?,
+            seeds: tuple_element(&tuple, 1)?,
+            seeds_rows: tuple_element(&tuple, 2)?,
+            bin_seeding: tuple_element(&tuple, 3)?,
+            min_bin_freq: tuple_element(&tuple, 4)?,
+            cluster_all: tuple_element(&tuple, 5)?,
+            max_iter: tuple_element(&tuple, 6)?,
+            n_jobs: tuple_element(&tuple, 7)?,
+            cluster_assignment: tuple_element(&tuple, 8)?,
+            kernel: tuple_element(&tuple, 9)?,
+            kernel_cutoff: tuple_element(&tuple, 10)?,
+            sample_weight: tuple_element(&tuple, 11)?,
         })
     }
+}
+
+/// Element `index` of a tuple the TypeScript layer built (every element present,
+/// `undefined` for an absent option).
+fn tuple_element<T: FromNapiValue>(tuple: &Array, index: u32) -> napi::Result<T> {
+    tuple.get::<T>(index)?.ok_or_else(|| {
+        napi::Error::new(
+            napi::Status::InvalidArg,
+            format!("the native options have no element {index}"),
+        )
+    })
+}
+
+impl TypeName for NativeFitOptions {
+    fn type_name() -> &'static str {
+        "NativeFitOptions"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ValidateNapiValue for NativeFitOptions {}
+
+/// A fitted model as JavaScript receives it, a tuple for the reason
+/// [`NativeFitOptions`] is (`NativeFit` in `loader-header.d.cts`): the centres
+/// (row-major), the labels, `nIter`, the bandwidth, how many seeds climbed
+/// (attractor predictions climb on the same structure), and the warnings
+/// (`undefined` when there are none).
+pub type NativeFit<Centers, Labels> = (Centers, Labels, u32, f64, f64, Option<Vec<String>>);
+
+/// The [`NativeFit`] of `model`, its centres and labels made JavaScript arrays by `arrays`.
+pub fn native_fit<C, L>(
+    model: MeanShiftFit,
+    arrays: impl FnOnce(Vec<f64>, Vec<i32>) -> napi::Result<(C, L)>,
+) -> napi::Result<NativeFit<C, L>> {
+    let (n_iter, bandwidth, n_seeds) = (model.n_iter as u32, model.bandwidth, model.n_seeds as f64);
+    let warnings = (!model.warnings.is_empty()).then_some(model.warnings);
+    let (centers, labels) = arrays(model.cluster_centers, model.labels)?;
+    Ok((centers, labels, n_iter, bandwidth, n_seeds, warnings))
 }
 
 /// [`NativeFitOptions`] checked, owning no JavaScript value (an async call keeps it).

@@ -14,9 +14,9 @@ mod convert;
 mod js_error;
 
 use convert::{
-    bandwidth_settings, bin_seeds_options, elements, matrix, CopiedFit, Data, FitSettings,
+    bandwidth_settings, bin_seeds_options, elements, matrix, native_fit, Data, FitSettings,
     NativeAttractorOptions, NativeBinSeeds, NativeBlobs, NativeBlobsOptions, NativeClimbOptions,
-    NativeClimbs, NativeFitOptions, NativeLabelOptions, NativeModes, NativeSeeds,
+    NativeClimbs, NativeFit, NativeFitOptions, NativeLabelOptions, NativeModes, NativeSeeds,
 };
 use meanshift::{params::mean_shift, SeedPrecision, Unobserved};
 use napi::bindgen_prelude::*;
@@ -38,7 +38,7 @@ pub fn fit<'env>(
     n_rows: f64,
     n_cols: f64,
     options: NativeFitOptions,
-) -> Result<CopiedFit<'env>> {
+) -> Result<NativeFit<Float64ArraySlice<'env>, Int32ArraySlice<'env>>> {
     let model = with_errors(env, "MeanShift", || {
         let x = matrix("X", elements(&data), n_rows, n_cols)?;
         let settings = FitSettings::new(&options)?;
@@ -49,7 +49,15 @@ pub fn fit<'env>(
         )?;
         meanshift::fit_observed(&x, &options, &Unobserved)
     })?;
-    CopiedFit::new(env, model)
+    // Copies in memory JavaScript allocated: an array over Rust's memory (an external
+    // array buffer) costs a finalizer and more garbage-collection work than copying a
+    // small result.
+    native_fit(model, |centers, labels| {
+        Ok((
+            Float64ArraySlice::copy_from(env, &centers)?,
+            Int32ArraySlice::copy_from(env, &labels)?,
+        ))
+    })
 }
 
 /// `predict` by nearest centre. `clusterAssignment` is checked by the core's rule here; the

@@ -105,20 +105,20 @@ export function emitWarnings(warnings: readonly string[]): void {
 /** The native fit's arguments, from validated inputs (and the sample weights, as a Float64Array). */
 export function nativeFitOptions(o: ResolvedMeanShiftOptions, sampleWeight?: Float64Array): NativeFitOptions {
   const seeds: FlatMatrix | null = o.seeds === null ? null : toFlat(o.seeds, 'seeds');
-  return {
-    bandwidth: o.bandwidth ?? undefined,
-    seeds: seeds ? Float64Array.from(seeds.data) : undefined,
-    seedsRows: seeds?.nRows,
-    binSeeding: o.binSeeding,
-    minBinFreq: o.minBinFreq,
-    clusterAll: o.clusterAll,
-    maxIter: o.maxIter,
-    nJobs: o.nJobs ?? undefined,
-    clusterAssignment: o.clusterAssignment,
-    kernel: o.kernel,
-    kernelCutoff: o.kernelCutoff,
+  return [
+    o.bandwidth ?? undefined,
+    seeds ? Float64Array.from(seeds.data) : undefined,
+    seeds?.nRows,
+    o.binSeeding,
+    o.minBinFreq,
+    o.clusterAll,
+    o.maxIter,
+    o.nJobs ?? undefined,
+    o.clusterAssignment,
+    o.kernel,
+    o.kernelCutoff,
     sampleWeight,
-  };
+  ];
 }
 
 /** What an attractor model keeps of its training data: the rows and their weights. */
@@ -138,20 +138,21 @@ function keptBasis(X: Matrix, x: FlatMatrix, given: unknown, weights: Float64Arr
   return { x: data, sampleWeight };
 }
 
-/** The fitted state of a native result, its warnings emitted; `kept` for attractor models. */
-function fittedFrom(result: NativeFit, o: ResolvedMeanShiftOptions, kept: KeptData | null): Fitted {
-  emitWarnings(result.warnings);
+/** The fitted state of a native result for `nFeatures` features, its warnings emitted; `kept` for attractor models. */
+function fittedFrom(result: NativeFit, nFeatures: number, o: ResolvedMeanShiftOptions, kept: KeptData | null): Fitted {
+  const [centers, labels, nIter, bandwidth, nSeeds, warnings] = result;
+  if (warnings) emitWarnings(warnings);
   return {
-    centers: result.clusterCenters,
-    nClusters: result.nClusters,
-    nFeatures: result.nFeatures,
-    labels: result.labels,
-    nIter: result.nIter,
-    bandwidth: result.bandwidth,
+    centers,
+    nClusters: centers.length / nFeatures,
+    nFeatures,
+    labels,
+    nIter,
+    bandwidth,
     clusterAssignment: o.clusterAssignment,
     attractor: kept && {
       ...kept,
-      nSeeds: result.nSeeds,
+      nSeeds,
       maxIter: o.maxIter,
       clusterAll: o.clusterAll,
       kernel: o.kernel,
@@ -186,7 +187,7 @@ export class MeanShift {
     const options = nativeFitOptions(resolved, sampleWeight);
     const result = addon.fit(x.data, x.nRows, x.nCols, options);
     const kept = resolved.clusterAssignment === 'attractor' ? keptBasis(X, x, fitOptions.sampleWeight, sampleWeight) : null;
-    this.#fitted = fittedFrom(result, resolved, kept);
+    this.#fitted = fittedFrom(result, x.nCols, resolved, kept);
     return this;
   }
 
@@ -208,7 +209,7 @@ export class MeanShift {
     // Copied now: the caller may change X while the fit runs.
     const kept = resolved.clusterAssignment === 'attractor' ? keptBasis(X, x, options.sampleWeight, sampleWeight) : null;
     const result = await runTask((control) => addon.fitAsync(x.data, x.nRows, x.nCols, fitOptions, control), checked);
-    this.#fitted = fittedFrom(result, resolved, kept);
+    this.#fitted = fittedFrom(result, x.nCols, resolved, kept);
     return this;
   }
 
