@@ -134,5 +134,11 @@ export function toSampleWeight(value: unknown, owner: string): Float64Array | un
 }
 
 export function stripUndefined<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+  // A loop, not Object.fromEntries(Object.entries(...)): no array per entry (every fit does this twice).
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(options)) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined) kept[key] = value;
+  }
+  return kept as Partial<T>;
 }
