@@ -14,7 +14,7 @@
 //! result, so results do not depend on threads.
 
 use crate::climb::{move_to, stop_distance, stops, Climbs};
-use crate::index::{BallTotal, BandIndex};
+use crate::index::{BallTotal, BandIndex, QUERY_BLOCK};
 use crate::observer::Observer;
 use crate::progress::{Progress, Tally};
 use rayon::prelude::*;
@@ -49,11 +49,19 @@ struct Step {
     intensity: f64,
 }
 
-fn query(index: &BandIndex, position: [f64; 2], radius2: f64) -> Step {
-    let ball: BallTotal = index.ball_total(position, radius2);
-    Step {
-        mean: index.mean(&ball),
-        intensity: index.intensity(&ball),
+/// The steps from `keys` (at most [`QUERY_BLOCK`]) into `steps`.
+fn query_block(index: &BandIndex, keys: &[Key], radius2: f64, steps: &mut [Step]) {
+    let mut positions = [[0.0; 2]; QUERY_BLOCK];
+    for (p, k) in positions.iter_mut().zip(keys) {
+        *p = position(k);
+    }
+    let mut balls = [BallTotal::default(); QUERY_BLOCK];
+    index.ball_totals(&positions[..keys.len()], radius2, &mut balls);
+    for (step, ball) in steps.iter_mut().zip(&balls) {
+        *step = Step {
+            mean: index.mean(ball),
+            intensity: index.intensity(ball),
+        };
     }
 }
 
@@ -392,16 +400,22 @@ pub(crate) fn climb_in_rounds(
         let queries = this.keys.len();
         progress.estimate(progress.done() + queries.max(queries_left as usize));
         this.steps.clear();
-        this.steps.par_extend(this.keys.par_iter().map_init(
-            || Tally::new(&progress),
-            |tally, k| {
-                if observer.is_aborted() {
-                    return Step::default();
-                }
-                tally.count();
-                query(index, position(k), radius2)
-            },
-        ));
+        this.steps.resize(queries, Step::default());
+        this.steps
+            .par_chunks_mut(QUERY_BLOCK)
+            .zip(this.keys.par_chunks(QUERY_BLOCK))
+            .for_each_init(
+                || Tally::new(&progress),
+                |tally, (steps, keys)| {
+                    if observer.is_aborted() {
+                        return;
+                    }
+                    query_block(index, keys, radius2, steps);
+                    for _ in keys {
+                        tally.count();
+                    }
+                },
+            );
         if observer.is_aborted() {
             return None;
         }

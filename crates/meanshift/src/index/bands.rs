@@ -17,6 +17,7 @@
 
 use crate::alloc::vec_with_capacity;
 use crate::error::Result;
+use crate::index::blocks::{BlockScan, BLOCK};
 use crate::index::exact::FixedScale;
 use crate::index::strip::{self, Found, Kernel, Strip};
 use rayon::prelude::*;
@@ -29,12 +30,18 @@ const POINTS_PER_BAND: usize = 32;
 /// x-buckets per band height: finer buckets mean fewer points tested beyond
 /// the ball's reach and a larger directory.
 const BUCKETS_PER_BAND: f64 = 16.0;
+/// Up to this many points (without sample weights) a round's queries test every
+/// point, a block at a time ([`BlockScan`]). Its cost grows with the points, the
+/// band walk's with those near the circle: on the tutorial's blobs the blocks
+/// are 28 % faster at 100 points, 31 % at 200, even near 550; with a bandwidth
+/// of quantile 0.02 even at 200 and 30 % slower at 400 (BENCHMARKS.md, "Small fits").
+const BLOCK_SCAN_POINTS: usize = 200;
 /// Coordinates must stay below this so that squared distances cannot overflow.
 const MAX_COORDINATE: f64 = 1e150;
 
 /// Count and exact coordinate sum of the points within a ball; with sample
 /// weights, the sum is of `w·x` and `weight` the exact `Σ w`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BallTotal {
     pub count: usize,
     pub sum: [i128; 2],
@@ -100,6 +107,8 @@ pub struct BandIndex {
     weight_prefix: Vec<i128>,
     weight_scale: Option<FixedScale>,
     kernel: Kernel,
+    /// For few points: every point tested, a block of queries at a time.
+    blocks: Option<BlockScan>,
 }
 
 /// A band index's layout for some points and bandwidth, made only when exact
@@ -173,6 +182,9 @@ impl BandPlan {
         })
     }
 }
+
+/// Most queries [`BandIndex::ball_totals`] answers in one call.
+pub(crate) const QUERY_BLOCK: usize = BLOCK;
 
 /// The bands' height: [`BANDS_PER_RADIUS`] to a bandwidth, but taller when that
 /// would leave fewer than [`POINTS_PER_BAND`] points to a band on average (few
@@ -339,7 +351,12 @@ impl BandIndex {
             bands.push(band);
         }
 
+        let blocks = match weights {
+            None if n <= BLOCK_SCAN_POINTS => BlockScan::new(&values, kernel),
+            _ => None,
+        };
         Ok(Self {
+            blocks,
             origin: y_min,
             inv_height,
             bands,
@@ -372,6 +389,27 @@ impl BandIndex {
         };
         found.flush(&self.values, &self.weights);
         runs.plus(found.total, found.sum, found.weight)
+    }
+
+    /// [`Self::ball_total`] of each of `queries` (at most [`QUERY_BLOCK`]), in
+    /// `out[..queries.len()]`: a block scan for few points, else one by one.
+    pub fn ball_totals(&self, queries: &[[f64; 2]], radius2: f64, out: &mut [BallTotal]) {
+        match &self.blocks {
+            Some(blocks) => {
+                blocks.ball_totals((&self.xs, &self.ys), queries, radius2, |k, count, sum| {
+                    out[k] = BallTotal {
+                        count,
+                        sum,
+                        weight: 0,
+                    }
+                })
+            }
+            None => {
+                for (q, total) in queries.iter().zip(out) {
+                    *total = self.ball_total(*q, radius2);
+                }
+            }
+        }
     }
 
     /// [`Self::runs_and_strips`] with the AVX2 strip kernel, compiled for AVX2.
@@ -676,6 +714,89 @@ mod tests {
                     brute(&points, q, 1.0, &index),
                     "{q:?} {kernel:?}"
                 );
+            }
+        }
+    }
+
+    /// `ball_totals` of `queries` in blocks of every size up to [`QUERY_BLOCK`],
+    /// against brute force.
+    fn check_blocks(points: &[f64], queries: &[[f64; 2]], radius2: f64, index: &BandIndex) {
+        for size in [1, 3, QUERY_BLOCK - 1, QUERY_BLOCK] {
+            for block in queries.chunks(size) {
+                let mut out = [BallTotal::default(); QUERY_BLOCK];
+                index.ball_totals(block, radius2, &mut out);
+                for (q, total) in block.iter().zip(&out) {
+                    assert_eq!(*total, brute(points, *q, radius2, index), "{q:?} {size}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn block_scans_equal_brute_force_for_every_kernel_and_size() {
+        let mut state = 5;
+        for n in [
+            1,
+            2,
+            7,
+            8,
+            9,
+            63,
+            100,
+            BLOCK_SCAN_POINTS,
+            BLOCK_SCAN_POINTS + 1,
+        ] {
+            let points: Vec<f64> = (0..2 * n).map(|_| lcg(&mut state) * 4.0 - 1.0).collect();
+            let mut queries: Vec<[f64; 2]> = points.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
+            queries.extend(
+                (0..50).map(|_| [lcg(&mut state) * 6.0 - 2.0, lcg(&mut state) * 6.0 - 2.0]),
+            );
+            for kernel in Kernel::all_available() {
+                for bandwidth in [0.05, 0.7, 10.0] {
+                    // Thin bands for a few spread points: no band index at all.
+                    let Some(plan) = BandPlan::new(&points, bandwidth, None) else {
+                        assert!(n < 9 || bandwidth < 0.1, "{n} {bandwidth}");
+                        continue;
+                    };
+                    let index = BandIndex::with_kernel(&points, plan, None, kernel).unwrap();
+                    let blocks = kernel != Kernel::Scalar && n <= BLOCK_SCAN_POINTS;
+                    assert_eq!(index.blocks.is_some(), blocks);
+                    check_blocks(&points, &queries, bandwidth * bandwidth, &index);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn block_scans_count_points_on_the_circle_and_keep_every_limb() {
+        // A grid with points at distance exactly 1 (and duplicates).
+        let mut grid = Vec::new();
+        for i in -8..=8 {
+            for j in -8..=8 {
+                grid.extend([i as f64 / 8.0, j as f64 / 8.0]);
+            }
+        }
+        grid.extend([0.5, 0.5, 0.5, 0.5]);
+        // The grid, a point of 2^-60 units and points 2^30 away: sums of 2^90
+        // units, in all three limbs, of both signs; some exactly on a circle of 2^30.
+        let mut wide = grid.clone();
+        let far = 2f64.powi(30);
+        wide.extend([2f64.powi(-60), -3.0 * 2f64.powi(-58)]);
+        wide.extend([far, 0.0, -far, far / 2.0, 0.0, -far, far, far]);
+        let queries = [
+            [0.0, 0.0],
+            [0.125, -0.5],
+            [0.6, 0.8],
+            [0.5, 0.5],
+            [far, 0.0],
+            [0.0, 1.0],
+            [-far / 2.0, 0.0],
+        ];
+        for kernel in Kernel::all_available() {
+            for (points, radius2) in [(&grid, 1.0), (&wide, far * far)] {
+                let plan = BandPlan::new(points, radius2.sqrt(), None).unwrap();
+                let index = BandIndex::with_kernel(points, plan, None, kernel).unwrap();
+                check_blocks(points, &queries, radius2, &index);
             }
         }
     }

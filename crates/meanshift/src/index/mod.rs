@@ -6,7 +6,8 @@
 //! - `select`: the decision table; `queries`: what each kind of structure
 //!   answers; `dimension`: the one dispatch to the trees' const generics.
 //! - `bands`, `strip`, `exact`: 2-D bands sorted by x with exact fixed-point
-//!   sums, the points near a ball's circle tested one instruction set per file.
+//!   sums, the points near a ball's circle tested one instruction set per file;
+//!   `blocks`: for few points, every point tested against a block of queries.
 //! - `sumtree`: a KD-tree with per-node count, sums and box.
 //! - `balltree`, `distances`: a ball tree (centre and radius per node) for the
 //!   climbs in many dimensions, its leaves' exact distances one instruction
@@ -16,6 +17,7 @@
 
 mod balltree;
 mod bands;
+mod blocks;
 mod dimension;
 mod distances;
 mod exact;
@@ -29,7 +31,7 @@ mod sumtree;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use bands::{BallTotal, BandIndex};
+pub(crate) use bands::{BallTotal, BandIndex, QUERY_BLOCK};
 pub(crate) use queries::{BallSum, KthDistance, Neighbors, Step, WeightedSum};
 
 use crate::error::Result;
