@@ -227,6 +227,21 @@ impl BandIndex {
         weights: Option<&[f64]>,
         kernel: Kernel,
     ) -> Result<Self> {
+        if weights.is_none() && points.len() / 2 <= BLOCK_SCAN_POINTS {
+            if let Some(index) = Self::blocks_only(points, &plan, kernel) {
+                return Ok(index);
+            }
+        }
+        Self::banded(points, plan, weights, kernel)
+    }
+
+    /// The index with bands, whatever the number of points.
+    fn banded(
+        points: &[f64],
+        plan: BandPlan,
+        weights: Option<&[f64]>,
+        kernel: Kernel,
+    ) -> Result<Self> {
         let n = points.len() / 2;
         let BandPlan {
             scales: [scale_x, scale_y],
@@ -351,12 +366,8 @@ impl BandIndex {
             bands.push(band);
         }
 
-        let blocks = match weights {
-            None if n <= BLOCK_SCAN_POINTS => BlockScan::new(&values, kernel),
-            _ => None,
-        };
         Ok(Self {
-            blocks,
+            blocks: None,
             origin: y_min,
             inv_height,
             bands,
@@ -373,9 +384,48 @@ impl BandIndex {
         })
     }
 
+    /// An index of few points that only block-scans them: no bands, the points
+    /// in their order; `None` when the CPU has no block kernel.
+    fn blocks_only(points: &[f64], plan: &BandPlan, kernel: Kernel) -> Option<Self> {
+        let [scale_x, scale_y] = plan.scales;
+        let values: Vec<[i128; 2]> = points
+            .chunks_exact(2)
+            .map(|p| [scale_x.to_fixed(p[0]), scale_y.to_fixed(p[1])])
+            .collect();
+        let blocks = BlockScan::new(&values, kernel)?;
+        Some(Self {
+            origin: plan.origin,
+            inv_height: 1.0 / plan.height,
+            bands: Vec::new(),
+            bucket_start: Vec::new(),
+            xs: points.iter().step_by(2).copied().collect(),
+            ys: points.iter().skip(1).step_by(2).copied().collect(),
+            prefix: Vec::new(),
+            values: Vec::new(),
+            scales: plan.scales,
+            weights: Vec::new(),
+            weight_prefix: Vec::new(),
+            weight_scale: None,
+            kernel,
+            blocks: Some(blocks),
+        })
+    }
+
     /// The count and exact sum of the points `p` with
-    /// `fl(fl((p.x - q.x)²) + fl((p.y - q.y)²)) <= radius2`.
+    /// `fl(fl((p.x - q.x)²) + fl((p.y - q.y)²)) <= radius2` (one query: the
+    /// tests' form of [`Self::ball_totals`]).
+    #[cfg(test)]
     pub fn ball_total(&self, q: [f64; 2], radius2: f64) -> BallTotal {
+        let mut total = [BallTotal::default()];
+        match self.blocks {
+            Some(_) => self.ball_totals(&[q], radius2, &mut total),
+            None => total[0] = self.walk(q, radius2),
+        }
+        total[0]
+    }
+
+    /// [`Self::ball_total`] by walking the bands.
+    fn walk(&self, q: [f64; 2], radius2: f64) -> BallTotal {
         let mut found = Found::default();
         let runs = match self.kernel {
             Kernel::Scalar => self.runs_and_strips(q, radius2, &mut found, |s, from, to, found| {
@@ -406,7 +456,7 @@ impl BandIndex {
             }
             None => {
                 for (q, total) in queries.iter().zip(out) {
-                    *total = self.ball_total(*q, radius2);
+                    *total = self.walk(*q, radius2);
                 }
             }
         }
@@ -864,7 +914,9 @@ mod tests {
                         || plan.height == bandwidth / BANDS_PER_RADIUS
                 );
                 for kernel in Kernel::all_available() {
-                    let index = BandIndex::with_kernel(&points, plan, None, kernel).unwrap();
+                    // The walk, which serves few points with sample weights.
+                    let index = BandIndex::banded(&points, plan, None, kernel).unwrap();
+                    assert!(index.blocks.is_none());
                     for k in 0..100 {
                         let q = if k % 2 == 0 {
                             [points[2 * (k % n)], points[2 * (k % n) + 1]]
