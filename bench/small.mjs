@@ -51,6 +51,10 @@ function interleaved(fits, rounds, batchMs = 3) {
   const names = Object.keys(fits);
   const sizes = {};
   for (const name of names) {
+    // Warm-up first: V8 optimises a function after some thousands of calls, and a 3-point fit
+    // timed before that costs twice as much.
+    const warmUntil = performance.now() + 20 * batchMs;
+    while (performance.now() < warmUntil) fits[name]();
     const once = timeBatch(fits[name], 3);
     sizes[name] = Math.max(1, Math.round(batchMs / 1000 / once));
   }
