@@ -30,12 +30,15 @@ const POINTS_PER_BAND: usize = 32;
 /// x-buckets per band height: finer buckets mean fewer points tested beyond
 /// the ball's reach and a larger directory.
 const BUCKETS_PER_BAND: f64 = 16.0;
-/// Up to this many points (without sample weights) a round's queries test every
-/// point, a block at a time ([`BlockScan`]). Its cost grows with the points, the
-/// band walk's with those near the circle: on the tutorial's blobs the blocks
-/// are 28 % faster at 100 points, 31 % at 200, even near 550; with a bandwidth
-/// of quantile 0.02 even at 200 and 30 % slower at 400 (BENCHMARKS.md, "Small fits").
-const BLOCK_SCAN_POINTS: usize = 200;
+/// Up to about this many points in a query's reach in y (see [`BandPlan::window`]),
+/// a round's queries test every point there, a block at a time ([`BlockScan`]),
+/// rather than walk the bands (without sample weights). The scan's cost grows with
+/// those points, the walk's with the points near the circle: on the tutorial's blobs
+/// (bandwidth of quantile 0.2) the blocks are 1.7× faster at 100 to 2,000 points,
+/// 1.1× at 5,000 (a window of about 900), even at 7,000 (1,270); with quantiles 0.02,
+/// 0.05 and 0.5, 1.1× to 2.2× faster at 400 to 8,000 points, or the walk chosen
+/// (`examples/small_fits.rs`, BENCHMARKS.md "Small fits").
+const BLOCK_SCAN_WINDOW: f64 = 1000.0;
 /// Coordinates must stay below this so that squared distances cannot overflow.
 const MAX_COORDINATE: f64 = 1e150;
 
@@ -124,6 +127,9 @@ pub(crate) struct BandPlan {
     origin: f64,
     height: f64,
     n_bands: usize,
+    /// The points a query reaches in y if they were spread evenly in y:
+    /// `n · min(1, 2 · bandwidth / y extent)`.
+    window: f64,
 }
 
 impl BandPlan {
@@ -179,6 +185,7 @@ impl BandPlan {
             origin: y_min,
             height,
             n_bands: bands as usize,
+            window: n as f64 * (2.0 * bandwidth / (y_max - y_min)).min(1.0),
         })
     }
 }
@@ -227,7 +234,7 @@ impl BandIndex {
         weights: Option<&[f64]>,
         kernel: Kernel,
     ) -> Result<Self> {
-        if weights.is_none() && points.len() / 2 <= BLOCK_SCAN_POINTS {
+        if weights.is_none() && plan.window <= BLOCK_SCAN_WINDOW {
             if let Some(index) = Self::blocks_only(points, &plan, kernel) {
                 return Ok(index);
             }
@@ -249,6 +256,7 @@ impl BandIndex {
             origin: y_min,
             height,
             n_bands,
+            window: _,
         } = plan;
         let inv_height = 1.0 / height;
         let band_of = |y: f64| (((y - y_min) * inv_height) as usize).min(n_bands - 1);
@@ -384,22 +392,22 @@ impl BandIndex {
         })
     }
 
-    /// An index of few points that only block-scans them: no bands, the points
-    /// in their order; `None` when the CPU has no block kernel.
+    /// An index of few points that only block-scans them (no bands); `None`
+    /// when the CPU has no block kernel.
     fn blocks_only(points: &[f64], plan: &BandPlan, kernel: Kernel) -> Option<Self> {
         let [scale_x, scale_y] = plan.scales;
         let values: Vec<[i128; 2]> = points
             .chunks_exact(2)
             .map(|p| [scale_x.to_fixed(p[0]), scale_y.to_fixed(p[1])])
             .collect();
-        let blocks = BlockScan::new(&values, kernel)?;
+        let blocks = BlockScan::new(points, &values, kernel)?;
         Some(Self {
             origin: plan.origin,
             inv_height: 1.0 / plan.height,
             bands: Vec::new(),
             bucket_start: Vec::new(),
-            xs: points.iter().step_by(2).copied().collect(),
-            ys: points.iter().skip(1).step_by(2).copied().collect(),
+            xs: Vec::new(),
+            ys: Vec::new(),
             prefix: Vec::new(),
             values: Vec::new(),
             scales: plan.scales,
@@ -445,15 +453,13 @@ impl BandIndex {
     /// `out[..queries.len()]`: a block scan for few points, else one by one.
     pub fn ball_totals(&self, queries: &[[f64; 2]], radius2: f64, out: &mut [BallTotal]) {
         match &self.blocks {
-            Some(blocks) => {
-                blocks.ball_totals((&self.xs, &self.ys), queries, radius2, |k, count, sum| {
-                    out[k] = BallTotal {
-                        count,
-                        sum,
-                        weight: 0,
-                    }
-                })
-            }
+            Some(blocks) => blocks.ball_totals(queries, radius2, |k, count, sum| {
+                out[k] = BallTotal {
+                    count,
+                    sum,
+                    weight: 0,
+                }
+            }),
             None => {
                 for (q, total) in queries.iter().zip(out) {
                     *total = self.walk(*q, radius2);
@@ -783,19 +789,10 @@ mod tests {
     }
 
     #[test]
-    fn block_scans_equal_brute_force_for_every_kernel_and_size() {
+    fn block_scans_and_walks_equal_brute_force_for_every_kernel_and_size() {
         let mut state = 5;
-        for n in [
-            1,
-            2,
-            7,
-            8,
-            9,
-            63,
-            100,
-            BLOCK_SCAN_POINTS,
-            BLOCK_SCAN_POINTS + 1,
-        ] {
+        let mut both = [false; 2];
+        for n in [1, 2, 7, 8, 9, 63, 100, 1000, 3000] {
             let points: Vec<f64> = (0..2 * n).map(|_| lcg(&mut state) * 4.0 - 1.0).collect();
             let mut queries: Vec<[f64; 2]> = points.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
             queries.extend(
@@ -809,12 +806,14 @@ mod tests {
                         continue;
                     };
                     let index = BandIndex::with_kernel(&points, plan, None, kernel).unwrap();
-                    let blocks = kernel != Kernel::Scalar && n <= BLOCK_SCAN_POINTS;
+                    let blocks = kernel != Kernel::Scalar && plan.window <= BLOCK_SCAN_WINDOW;
                     assert_eq!(index.blocks.is_some(), blocks);
+                    both[usize::from(blocks)] = true;
                     check_blocks(&points, &queries, bandwidth * bandwidth, &index);
                 }
             }
         }
+        assert_eq!(both, [true, true], "both the walk and the blocks tested");
     }
 
     #[test]

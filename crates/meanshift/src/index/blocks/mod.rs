@@ -2,13 +2,15 @@
 //! query per vector lane, the points found summed in the lanes as they are
 //! found (no list of rows, no branch per point).
 //!
-//! Below a few hundred points the band index's walk and its row lists cost
-//! more than testing every point: one lock-step round's queries, a block of 8
-//! (AVX-512) or 4 (AVX2) at a time, each point loaded once per block.
+//! Below a few thousand points the band index's walk and its row lists cost
+//! more than testing every point in reach: one lock-step round's queries, a
+//! block of 8 (AVX-512) or 4 (AVX2) at a time (neighbours in the round's order,
+//! sorted by position, so their ys are close), each point whose y one of them
+//! can reach loaded once per block (the points are sorted by y).
 //!
 //! Exactness: each lane computes the band index's test `fl(fl(dx²) + fl(dy²)) <= r²`
 //! with the same IEEE operations (no fused multiply-add), so it finds the same
-//! points; the sums are the same fixed-point integers ([`super::exact`]), split
+//! points, and the points left out of a block's window fail it ([`beyond`]); the sums are the same fixed-point integers ([`super::exact`]), split
 //! into three 42-bit limbs that add up in 64-bit lanes without overflow (at
 //! most [`MAX_POINTS`] terms of under 2^42 each), and rejoined exactly. A
 //! block's totals are therefore the band index's, bit for bit: the choice
@@ -31,9 +33,11 @@ const LIMB_BITS: u32 = 42;
 /// Queries in a block: the widest kernel's lanes.
 pub(crate) const BLOCK: usize = 8;
 
-/// A block scan's own data about the points (their coordinates are the band
-/// index's): the exact values' limbs.
+/// The points of a block scan, sorted by y: a block's queries test only the
+/// points whose y they can reach.
 pub(crate) struct BlockScan {
+    xs: Vec<f64>,
+    ys: Vec<f64>,
     /// Per point: x's three limbs, then y's (low to high; the high one signed).
     limbs: Vec<[i64; 6]>,
     kernel: Kernel,
@@ -66,51 +70,73 @@ pub(super) struct Lanes {
 }
 
 impl BlockScan {
-    /// The scan of points with exact values `values`, or `None` when the CPU
-    /// has no vector kernel for it (the caller queries one by one) or there are
-    /// more than [`MAX_POINTS`] points.
-    pub fn new(values: &[[i128; 2]], kernel: Kernel) -> Option<Self> {
+    /// The scan of `points` (row-major, 2 values each) with exact values
+    /// `values` (one per point), or `None` when the CPU has no vector kernel for
+    /// it (the caller queries one by one) or there are more than [`MAX_POINTS`].
+    pub fn new(points: &[f64], values: &[[i128; 2]], kernel: Kernel) -> Option<Self> {
         if kernel == Kernel::Scalar || values.len() > MAX_POINTS {
             return None;
         }
-        let limbs = values
+        // By y (the order of equal ys changes no sum: they are exact).
+        let mut order: Vec<usize> = (0..values.len()).collect();
+        order.sort_unstable_by(|&a, &b| points[2 * a + 1].total_cmp(&points[2 * b + 1]));
+        let limbs = order
             .iter()
-            .map(|v| {
-                let ([x0, x1, x2], [y0, y1, y2]) = (limbs_of(v[0]), limbs_of(v[1]));
+            .map(|&i| {
+                let ([x0, x1, x2], [y0, y1, y2]) = (limbs_of(values[i][0]), limbs_of(values[i][1]));
                 [x0, x1, x2, y0, y1, y2]
             })
             .collect();
-        Some(Self { limbs, kernel })
+        Some(Self {
+            xs: order.iter().map(|&i| points[2 * i]).collect(),
+            ys: order.iter().map(|&i| points[2 * i + 1]).collect(),
+            limbs,
+            kernel,
+        })
     }
 
     /// Calls `total(k, count, sum)` with the count and exact sum of the points
-    /// (at `xs`, `ys`, as many as values) within `radius2` of each query `k`
-    /// (at most [`BLOCK`]).
+    /// within `radius2` of each query `k` (at most [`BLOCK`]).
     pub fn ball_totals(
         &self,
-        (xs, ys): (&[f64], &[f64]),
         queries: &[[f64; 2]],
         radius2: f64,
         mut total: impl FnMut(usize, usize, [i128; 2]),
     ) {
-        debug_assert!(queries.len() <= BLOCK);
+        debug_assert!(!queries.is_empty() && queries.len() <= BLOCK);
         // Lanes past the queries test against NaN: never inside.
         let mut qx = [f64::NAN; BLOCK];
         let mut qy = [f64::NAN; BLOCK];
         for (k, q) in queries.iter().enumerate() {
             (qx[k], qy[k]) = (q[0], q[1]);
         }
+        let (lowest, highest) = queries
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), q| {
+                (lo.min(q[1]), hi.max(q[1]))
+            });
+        let reach = reach(radius2, lowest.abs().max(highest.abs()));
+        let from = self
+            .ys
+            .partition_point(|&y| y < beyond(lowest, reach, -1.0, radius2));
+        let to = self
+            .ys
+            .partition_point(|&y| y <= beyond(highest, reach, 1.0, radius2));
+        let window = from..to.max(from);
+        let (xs, ys, limbs) = (
+            &self.xs[window.clone()],
+            &self.ys[window.clone()],
+            &self.limbs[window],
+        );
         let mut lanes = Lanes::default();
         match self.kernel {
             // SAFETY: `Kernel::detect` chose these kernels only if the CPU has the features.
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx512 => unsafe {
-                avx512::block(xs, ys, &self.limbs, &qx, &qy, radius2, &mut lanes)
+                avx512::block(xs, ys, limbs, &qx, &qy, radius2, &mut lanes)
             },
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx2 => unsafe {
-                avx2::block(xs, ys, &self.limbs, &qx, &qy, radius2, &mut lanes)
-            },
+            Kernel::Avx2 => unsafe { avx2::block(xs, ys, limbs, &qx, &qy, radius2, &mut lanes) },
             // `new` makes no scan for the scalar kernel.
             Kernel::Scalar => unreachable!("no block scan without vector instructions"),
         }
@@ -122,6 +148,34 @@ impl BlockScan {
             ];
             total(k, lanes.count[k] as usize, sum);
         }
+    }
+}
+
+/// A distance in y beyond which a point fails the test even at the query's x:
+/// the radius, widened for the rounding of the radius's square root and of
+/// coordinates up to `magnitude` (checked exactly by [`beyond`]).
+fn reach(radius2: f64, magnitude: f64) -> f64 {
+    let reach = radius2.sqrt();
+    reach + reach * 2f64.powi(-20) + magnitude * (4.0 * f64::EPSILON) + f64::MIN_POSITIVE
+}
+
+/// A y on the side `direction` (-1 below, +1 above) of `qy`, `reach` or more
+/// away, where `fl(fl(y - qy)²) > radius2`: every y farther out fails the test
+/// for this query and for every query on the other side of it (`|fl(y - q)|`
+/// only grows as they part, and `d² = fl(fl(dx²) + fl(dy²)) >= fl(dy²)`).
+fn beyond(qy: f64, reach: f64, direction: f64, radius2: f64) -> f64 {
+    let mut pad = 0.0;
+    loop {
+        let y = qy + direction * (reach + pad);
+        let dy = y - qy;
+        if dy * dy > radius2 {
+            return y;
+        }
+        pad = if pad == 0.0 {
+            reach * 2f64.powi(-20) + f64::MIN_POSITIVE
+        } else {
+            pad * 2.0
+        };
     }
 }
 
