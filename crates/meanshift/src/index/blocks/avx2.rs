@@ -2,13 +2,13 @@
 
 use super::{Lanes, BLOCK};
 
-/// Adds to `lanes` the count and limb sums of the points within `radius2` of
-/// each query `(qx[k], qy[k])`.
+/// Sets `lanes` to the count and the sums of the first `WIDTH` limbs of the
+/// points within `radius2` of each query `(qx[k], qy[k])`.
 ///
 /// # Safety
 /// The CPU must support AVX2.
 #[target_feature(enable = "avx2")]
-pub(super) unsafe fn block(
+pub(super) unsafe fn block<const WIDTH: usize>(
     xs: &[f64],
     ys: &[f64],
     limbs: &[[i64; 6]],
@@ -29,7 +29,7 @@ pub(super) unsafe fn block(
             _mm256_loadu_pd(qy.as_ptr().add(at)),
         );
         let mut count = _mm256_setzero_si256();
-        let mut sums = [_mm256_setzero_si256(); 6];
+        let mut sums = [_mm256_setzero_si256(); WIDTH];
         for i in 0..n {
             let dx = _mm256_sub_pd(_mm256_set1_pd(xs[i]), qx);
             let dy = _mm256_sub_pd(_mm256_set1_pd(ys[i]), qy);
@@ -37,7 +37,7 @@ pub(super) unsafe fn block(
             // All ones (-1) in the lanes inside.
             let inside = _mm256_castpd_si256(_mm256_cmp_pd::<_CMP_LE_OQ>(d2, r2));
             count = _mm256_sub_epi64(count, inside);
-            for (sum, &limb) in sums.iter_mut().zip(&limbs[i]) {
+            for (sum, &limb) in sums.iter_mut().zip(&limbs[i][..WIDTH]) {
                 *sum = _mm256_add_epi64(*sum, _mm256_and_si256(inside, _mm256_set1_epi64x(limb)));
             }
         }

@@ -2,13 +2,13 @@
 
 use super::{Lanes, BLOCK};
 
-/// Adds to `lanes` the count and limb sums of the points within `radius2` of
-/// each query `(qx[k], qy[k])`.
+/// Sets `lanes` to the count and the sums of the first `WIDTH` limbs of the
+/// points within `radius2` of each query `(qx[k], qy[k])`.
 ///
 /// # Safety
 /// The CPU must support AVX-512F.
 #[target_feature(enable = "avx512f")]
-pub(super) unsafe fn block(
+pub(super) unsafe fn block<const WIDTH: usize>(
     xs: &[f64],
     ys: &[f64],
     limbs: &[[i64; 6]],
@@ -24,14 +24,14 @@ pub(super) unsafe fn block(
     let r2 = _mm512_set1_pd(radius2);
     let one = _mm512_set1_epi64(1);
     let mut count = _mm512_setzero_si512();
-    let mut sums = [_mm512_setzero_si512(); 6];
+    let mut sums = [_mm512_setzero_si512(); WIDTH];
     for i in 0..n {
         let dx = _mm512_sub_pd(_mm512_set1_pd(xs[i]), qx);
         let dy = _mm512_sub_pd(_mm512_set1_pd(ys[i]), qy);
         let d2 = _mm512_add_pd(_mm512_mul_pd(dx, dx), _mm512_mul_pd(dy, dy));
         let inside = _mm512_cmp_pd_mask::<_CMP_LE_OQ>(d2, r2);
         count = _mm512_mask_add_epi64(count, inside, count, one);
-        for (sum, &limb) in sums.iter_mut().zip(&limbs[i]) {
+        for (sum, &limb) in sums.iter_mut().zip(&limbs[i][..WIDTH]) {
             *sum = _mm512_mask_add_epi64(*sum, inside, *sum, _mm512_set1_epi64(limb));
         }
     }

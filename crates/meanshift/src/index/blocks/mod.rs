@@ -1,20 +1,22 @@
-//! Few 2-D points: every point tested against a block of queries at once, one
-//! query per vector lane, the points found summed in the lanes as they are
-//! found (no list of rows, no branch per point).
+//! Few 2-D points in a query's reach: every one tested against a block of
+//! queries at once, one query per vector lane, the points found summed in the
+//! lanes as they are found (no list of rows, no branch per point).
 //!
-//! Below a few thousand points the band index's walk and its row lists cost
-//! more than testing every point in reach: one lock-step round's queries, a
-//! block of 8 (AVX-512) or 4 (AVX2) at a time (neighbours in the round's order,
-//! sorted by position, so their ys are close), each point whose y one of them
-//! can reach loaded once per block (the points are sorted by y).
+//! When a query reaches up to about a thousand points in y, the band index's
+//! walk and its row lists cost more than testing every point in reach: one
+//! lock-step round's queries, a block of 8 (AVX-512) or 4 (AVX2) at a time
+//! (neighbours in the round's order, sorted by position, so their ys are
+//! close), each point whose y one of them can reach loaded once per block (the
+//! points are sorted by y).
 //!
 //! Exactness: each lane computes the band index's test `fl(fl(dx²) + fl(dy²)) <= r²`
 //! with the same IEEE operations (no fused multiply-add), so it finds the same
-//! points, and the points left out of a block's window fail it ([`beyond`]); the sums are the same fixed-point integers ([`super::exact`]), split
-//! into three 42-bit limbs that add up in 64-bit lanes without overflow (at
-//! most [`MAX_POINTS`] terms of under 2^42 each), and rejoined exactly. A
-//! block's totals are therefore the band index's, bit for bit: the choice
-//! changes the speed, never a result.
+//! points, and the points left out of a block's window fail it ([`beyond`]).
+//! The sums are the same fixed-point integers ([`super::exact`]), split into
+//! three 42-bit limbs (two when every value is below 2^83 in magnitude) that
+//! add up in 64-bit lanes without overflow (at most [`MAX_POINTS`] terms of
+//! under 2^42 each), and rejoined exactly. A block's totals are therefore the
+//! band index's, bit for bit: the choice changes the speed, never a result.
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
@@ -38,20 +40,30 @@ pub(crate) const BLOCK: usize = 8;
 pub(crate) struct BlockScan {
     xs: Vec<f64>,
     ys: Vec<f64>,
-    /// Per point: x's three limbs, then y's (low to high; the high one signed).
+    /// Per point: the limbs of x and y, low to high (the high ones signed):
+    /// `[x0, x1, y0, y1, x2, y2]`, so that values below 2^83 in magnitude, whose
+    /// top limbs are 0, are summed from the first four alone.
     limbs: Vec<[i64; 6]>,
+    /// How many of each point's limbs are summed: 4 or 6.
+    width: usize,
     kernel: Kernel,
 }
 
-/// `v` as three limbs, low to high: `v = l0 + l1·2^42 + l2·2^84`, `l0` and `l1`
-/// in `0..2^42`, `l2` signed (the exact values stay below 2^126 in magnitude).
-fn limbs_of(v: i128) -> [i64; 3] {
+/// `v` as limbs, low to high, `v = l0 + l1·2^42 + l2·2^84`: with `three`, `l0`
+/// and `l1` in `0..2^42` and `l2` signed (the exact values stay below 2^126 in
+/// magnitude); else `l0` in `0..2^42`, `l1` signed and `l2 = 0`, for `v` below
+/// 2^83 in magnitude (so `|l1| < 2^41`).
+fn limbs_of(v: i128, three: bool) -> [i64; 3] {
     let mask = (1i128 << LIMB_BITS) - 1;
-    [
-        (v & mask) as i64,
-        ((v >> LIMB_BITS) & mask) as i64,
-        (v >> (2 * LIMB_BITS)) as i64,
-    ]
+    if three {
+        [
+            (v & mask) as i64,
+            ((v >> LIMB_BITS) & mask) as i64,
+            (v >> (2 * LIMB_BITS)) as i64,
+        ]
+    } else {
+        [(v & mask) as i64, (v >> LIMB_BITS) as i64, 0]
+    }
 }
 
 /// The integer whose limbs sum to `sums` (each a sum of limbs of one rank).
@@ -65,7 +77,7 @@ fn joined(sums: [i64; 3]) -> i128 {
 #[derive(Default)]
 pub(super) struct Lanes {
     pub count: [i64; BLOCK],
-    /// x's limbs low to high, then y's.
+    /// In the order of [`BlockScan`]'s limbs (the last two 0 for a width of 4).
     pub limbs: [[i64; BLOCK]; 6],
 }
 
@@ -80,14 +92,19 @@ impl BlockScan {
         // By y (the order of equal ys changes no sum: they are exact).
         let mut order: Vec<usize> = (0..values.len()).collect();
         order.sort_unstable_by(|&a, &b| points[2 * a + 1].total_cmp(&points[2 * b + 1]));
+        let short = |v: i128| v.unsigned_abs() < 1 << (2 * LIMB_BITS - 1);
+        let three = !values.iter().all(|v| short(v[0]) && short(v[1]));
         let limbs = order
             .iter()
             .map(|&i| {
-                let ([x0, x1, x2], [y0, y1, y2]) = (limbs_of(values[i][0]), limbs_of(values[i][1]));
-                [x0, x1, x2, y0, y1, y2]
+                let [x0, x1, x2] = limbs_of(values[i][0], three);
+                let [y0, y1, y2] = limbs_of(values[i][1], three);
+                [x0, x1, y0, y1, x2, y2]
             })
             .collect();
+        let width = if three { 6 } else { 4 };
         Some(Self {
+            width,
             xs: order.iter().map(|&i| points[2 * i]).collect(),
             ys: order.iter().map(|&i| points[2 * i + 1]).collect(),
             limbs,
@@ -133,18 +150,26 @@ impl BlockScan {
             // SAFETY: `Kernel::detect` chose these kernels only if the CPU has the features.
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx512 => unsafe {
-                avx512::block(xs, ys, limbs, &qx, &qy, radius2, &mut lanes)
+                match self.width {
+                    4 => avx512::block::<4>(xs, ys, limbs, &qx, &qy, radius2, &mut lanes),
+                    _ => avx512::block::<6>(xs, ys, limbs, &qx, &qy, radius2, &mut lanes),
+                }
             },
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx2 => unsafe { avx2::block(xs, ys, limbs, &qx, &qy, radius2, &mut lanes) },
+            Kernel::Avx2 => unsafe {
+                match self.width {
+                    4 => avx2::block::<4>(xs, ys, limbs, &qx, &qy, radius2, &mut lanes),
+                    _ => avx2::block::<6>(xs, ys, limbs, &qx, &qy, radius2, &mut lanes),
+                }
+            },
             // `new` makes no scan for the scalar kernel.
             Kernel::Scalar => unreachable!("no block scan without vector instructions"),
         }
         for k in 0..queries.len() {
             let limb = |j: usize| lanes.limbs[j][k];
             let sum = [
-                joined([limb(0), limb(1), limb(2)]),
-                joined([limb(3), limb(4), limb(5)]),
+                joined([limb(0), limb(1), limb(4)]),
+                joined([limb(2), limb(3), limb(5)]),
             ];
             total(k, lanes.count[k] as usize, sum);
         }
@@ -195,13 +220,33 @@ mod tests {
             (1i128 << 125) - 12345,
             -(1i128 << 125) + 777,
             0x1234_5678_9abc_def0_1234_5678,
+            -(1i128 << 82) - 5,
+            (1i128 << 83) - 1,
+            -(1i128 << 83) + 1,
+            -987_654_321,
         ];
         for &v in &values {
-            assert_eq!(joined(limbs_of(v)), v, "{v}");
+            assert_eq!(joined(limbs_of(v, true)), v, "{v}");
         }
+        let short: Vec<i128> = values
+            .iter()
+            .copied()
+            .filter(|v| v.unsigned_abs() < 1 << 83)
+            .collect();
+        for &v in &short {
+            assert_eq!(joined(limbs_of(v, false)), v, "{v}");
+            assert_eq!(limbs_of(v, false)[2], 0);
+        }
+        let mut two = [0i64; 3];
+        for &v in &short {
+            for (s, l) in two.iter_mut().zip(limbs_of(v, false)) {
+                *s += l;
+            }
+        }
+        assert_eq!(joined(two), short.iter().sum::<i128>());
         let mut sums = [0i64; 3];
         for &v in &values[..8] {
-            for (s, l) in sums.iter_mut().zip(limbs_of(v)) {
+            for (s, l) in sums.iter_mut().zip(limbs_of(v, true)) {
                 *s += l;
             }
         }
