@@ -114,8 +114,28 @@ impl FixedScale {
     /// unless the result is subnormal).
     #[inline]
     pub fn to_f64(self, units: i128) -> f64 {
-        times_power_of_two(units as f64, self.lsb)
+        let (rounded, shift) = nearest_f64(units);
+        times_power_of_two(rounded, self.lsb + shift)
     }
+}
+
+/// `v` as `(x, k)` with `x · 2^k` the `f64` nearest to `v` (ties to even): `v`
+/// itself when it fits an `i64`, else its top 63 bits with a sticky bit for the
+/// rest, converted in one instruction (`__floattidf`, the library's `i128` to
+/// `f64`, costs several times more). The sticky bit lies 10 bits below the
+/// rounding position, so it decides ties and nothing else: one rounding, the
+/// same as converting `v` directly.
+#[inline]
+fn nearest_f64(v: i128) -> (f64, i32) {
+    if let Ok(small) = i64::try_from(v) {
+        return (small as f64, 0);
+    }
+    let magnitude = v.unsigned_abs();
+    let shift = 65 - magnitude.leading_zeros(); // leaves 63 bits
+    let top = (magnitude >> shift) as u64;
+    let sticky = u64::from(magnitude & ((1u128 << shift) - 1) != 0);
+    let x = (top | sticky) as i64 as f64;
+    (if v < 0 { -x } else { x }, shift as i32)
 }
 
 /// `v * 2^k`, exact while the result is a normal number.
@@ -179,6 +199,45 @@ mod tests {
         let huge = 1.5e300;
         let scale = FixedScale::for_values([huge, -huge].into_iter(), 2).unwrap();
         assert_eq!(scale.to_f64(scale.to_fixed(-huge)), -huge);
+    }
+
+    #[test]
+    fn wide_sums_round_once_to_the_nearest_f64() {
+        // Against the library's conversion, at the edges of i64, on ties (a 1 just
+        // past the 53 kept bits, with and without lower bits) and at random.
+        let mut cases: Vec<i128> = vec![
+            0,
+            1,
+            -1,
+            i128::from(i64::MAX),
+            i128::from(i64::MIN),
+            i128::from(i64::MAX) + 1,
+            i128::from(i64::MIN) - 1,
+            (1i128 << 126) - 1,
+            -(1i128 << 126) + 1,
+        ];
+        for shift in [11, 40, 60, 72] {
+            for low in [0i128, 1] {
+                let tie = ((1i128 << 53) + 1) << shift | (1i128 << (shift - 1)) | low;
+                cases.extend([tie, -tie, tie + (1 << shift), -(tie + (1 << shift))]);
+            }
+        }
+        let mut state = 3u64;
+        for _ in 0..100_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let hi = state;
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let v = ((i128::from(hi) << 64) | i128::from(state)) >> (state % 120);
+            cases.push(v);
+        }
+        let scale = FixedScale { lsb: -60 };
+        for v in cases {
+            assert_eq!(scale.to_f64(v), times_power_of_two(v as f64, -60), "{v}");
+        }
     }
 
     #[test]
