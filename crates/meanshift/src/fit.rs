@@ -170,8 +170,14 @@ pub fn fit_observed(
 
 /// Up to this many distance terms ([`fit_terms`]) a fit runs on the calling
 /// thread: below it, waking a pool and waiting for it costs more than the
-/// second thread saves (measured in BENCHMARKS.md, "Small fits").
-pub const CALLING_THREAD_TERMS: usize = 250_000;
+/// second thread saves. 1,000 2-D points, every point a seed, since the block
+/// scan made them half a millisecond of work: on the calling thread 533–539 µs
+/// against 494–595 µs on two threads back to back, 605–619 against 641–731 µs
+/// after the thread ran other JavaScript; 2,000 points 2.04 against 1.53 ms back
+/// to back, so the pool stays above (`node bench/pool-or-calling-thread.mjs`,
+/// three runs before this bound). The same bound as an async fit's pool of one
+/// ([`ONE_THREAD_TERMS`]).
+pub const CALLING_THREAD_TERMS: usize = ONE_THREAD_TERMS;
 
 /// Up to this many distance terms an async fit in the Node binding runs on a
 /// pool of one: with many calls in flight, two such fits at once on two cores
