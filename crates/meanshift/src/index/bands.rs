@@ -792,17 +792,26 @@ mod tests {
     fn block_scans_and_walks_equal_brute_force_for_every_kernel_and_size() {
         let mut state = 5;
         let mut both = [false; 2];
-        for n in [1, 2, 7, 8, 9, 63, 100, 1000, 3000] {
-            let points: Vec<f64> = (0..2 * n).map(|_| lcg(&mut state) * 4.0 - 1.0).collect();
+        // Coordinates near 1 and near 1e100 (the windows' rounding margins scale with them).
+        for (n, scale) in [1, 2, 7, 8, 9, 63, 100, 1000, 3000, 500]
+            .into_iter()
+            .zip([1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1e100])
+        {
+            let points: Vec<f64> = (0..2 * n)
+                .map(|_| (lcg(&mut state) * 4.0 - 1.0) * scale)
+                .collect();
             let mut queries: Vec<[f64; 2]> = points.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
-            queries.extend(
-                (0..50).map(|_| [lcg(&mut state) * 6.0 - 2.0, lcg(&mut state) * 6.0 - 2.0]),
-            );
+            queries.extend((0..50).map(|_| {
+                [
+                    (lcg(&mut state) * 6.0 - 2.0) * scale,
+                    (lcg(&mut state) * 6.0 - 2.0) * scale,
+                ]
+            }));
             for kernel in Kernel::all_available() {
-                for bandwidth in [0.05, 0.7, 10.0] {
+                for bandwidth in [0.05 * scale, 0.7 * scale, 10.0 * scale] {
                     // Thin bands for a few spread points: no band index at all.
                     let Some(plan) = BandPlan::new(&points, bandwidth, None) else {
-                        assert!(n < 9 || bandwidth < 0.1, "{n} {bandwidth}");
+                        assert!(n < 9 || bandwidth < 0.1 * scale, "{n} {bandwidth}");
                         continue;
                     };
                     let index = BandIndex::with_kernel(&points, plan, None, kernel).unwrap();
