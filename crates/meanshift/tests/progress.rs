@@ -2,7 +2,8 @@
 //! stays within a factor of 2 of the fraction of the time elapsed, both at
 //! every call and as a progress bar shows it (the last call's value), for the
 //! three ways seeds climb. Each fit takes about 1 to 3 s in release on a
-//! 2-core machine; the fits run one at a time.
+//! 2-core machine; the fits run one at a time (a second time if the first
+//! one's timing fails, see [`check_progress`]).
 
 use meanshift::{
     estimate_bandwidth, fit_observed, make_blobs, BandwidthOptions, BlobsOptions, Centers, Matrix,
@@ -39,12 +40,27 @@ impl Observer for Recorder {
 }
 
 /// Makes the data (alone on the machine too) and fits it with a bandwidth,
-/// recording every progress call with its time, and checks the calls
-/// against the time the fit took.
+/// recording every progress call with its time, and checks the calls against
+/// the time the fit took. The timing is checked on a second fit only if the
+/// first one's fails: this 2-core VM sometimes stalls a process for a fifth of
+/// a second, which puts any honest bar ahead of the time before the stall (a
+/// wrong estimate fails both fits).
 fn check_progress(what: &str, data: impl FnOnce() -> Vec<f64>, dim: usize, bandwidth: f64) {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let x = data();
     let x = Matrix::from_f64("X", &x, x.len() / dim, dim).unwrap();
+    let Err(first) = fit_and_check(what, &x, bandwidth) else {
+        return;
+    };
+    eprintln!("{what}: first fit off, once more: {first}");
+    if let Err(second) = fit_and_check(what, &x, bandwidth) {
+        panic!("{what}: both fits off:\n{first}\n{second}");
+    }
+}
+
+/// One recorded fit: panics if the calls break their rules, `Err` if progress
+/// and time part by more than a factor of 2 from 10 % of the time on.
+fn fit_and_check(what: &str, x: &Matrix, bandwidth: f64) -> Result<(), String> {
     let options = MeanShiftOptions {
         bandwidth: Some(bandwidth),
         ..Default::default()
@@ -53,7 +69,7 @@ fn check_progress(what: &str, data: impl FnOnce() -> Vec<f64>, dim: usize, bandw
         start: Instant::now(),
         calls: Mutex::new(Vec::new()),
     };
-    fit_observed(&x, &options, &recorder).unwrap();
+    fit_observed(x, &options, &recorder).unwrap();
     let elapsed = recorder.start.elapsed().as_secs_f64();
     let calls = recorder.calls.into_inner().unwrap();
     let summary = |calls: &[(Duration, usize, usize)]| -> String {
@@ -97,13 +113,12 @@ fn check_progress(what: &str, data: impl FnOnce() -> Vec<f64>, dim: usize, bandw
     eprintln!("{what}: progress / time from 10 % of the time on: {least:.2} to {most:.2}");
     for &(at, done, total) in &calls {
         let time = at.as_secs_f64() / elapsed;
-        if time >= 0.1 {
-            assert!(
-                within_2(fraction(done, total), time),
+        if time >= 0.1 && !within_2(fraction(done, total), time) {
+            return Err(format!(
                 "{what}: {done}/{total} at {:.0}% of the time: {}",
                 100.0 * time,
                 summary(&calls)
-            );
+            ));
         }
     }
     for percent in (10..=100).step_by(5) {
@@ -113,13 +128,15 @@ fn check_progress(what: &str, data: impl FnOnce() -> Vec<f64>, dim: usize, bandw
             .take_while(|(at, _, _)| at.as_secs_f64() <= time * elapsed)
             .last()
             .map_or(0.0, |&(_, done, total)| fraction(done, total));
-        assert!(
-            within_2(shown, time),
-            "{what}: a bar shows {:.0}% at {percent}% of the time: {}",
-            100.0 * shown,
-            summary(&calls)
-        );
+        if !within_2(shown, time) {
+            return Err(format!(
+                "{what}: a bar shows {:.0}% at {percent}% of the time: {}",
+                100.0 * shown,
+                summary(&calls)
+            ));
+        }
     }
+    Ok(())
 }
 
 #[test]
