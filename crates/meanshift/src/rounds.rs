@@ -49,7 +49,8 @@ struct Step {
     intensity: f64,
 }
 
-/// The steps from `keys` (at most [`QUERY_BLOCK`]) into `steps`.
+/// The steps from `keys` (at most [`QUERY_BLOCK`], neighbours in the round's
+/// sorted order) into `steps`.
 fn query_block(index: &BandIndex, keys: &[Key], radius2: f64, steps: &mut [Step]) {
     let mut positions = [[0.0; 2]; QUERY_BLOCK];
     for (p, k) in positions.iter_mut().zip(keys) {

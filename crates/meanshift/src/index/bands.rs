@@ -6,7 +6,9 @@
 //! either end of the interval are tested one by one, and the run between them,
 //! which the test proves wholly inside, is counted and summed from prefix sums
 //! in O(1). A query visits about `2 * BANDS_PER_RADIUS + 3` bands and tests the
-//! points near the circle, with no data-dependent tree walk.
+//! points near the circle, with no data-dependent tree walk. When a query
+//! reaches few points in y, no bands are built: the rounds' queries go in
+//! blocks against every point in reach ([`crate::index::blocks`]).
 //!
 //! Exactness, as in [`crate::index::sumtree`]: a point is in the ball when
 //! `fl(fl(dx²) + fl(dy²)) <= r²`, scikit-learn's test; every shortcut is
@@ -110,7 +112,8 @@ pub struct BandIndex {
     weight_prefix: Vec<i128>,
     weight_scale: Option<FixedScale>,
     kernel: Kernel,
-    /// For few points: every point tested, a block of queries at a time.
+    /// For few points in a query's reach: each point in reach tested, a block
+    /// of queries at a time (then there are no bands).
     blocks: Option<BlockScan>,
 }
 

@@ -26,7 +26,7 @@ mod avx512;
 use super::instruction_set::Kernel;
 
 /// Most points a block scan is built for (fewer than 2^21 keeps every limb sum
-/// below 2^63); the band index chooses it up to [`super::bands`]'s threshold.
+/// below 2^63); the band index chooses it for far fewer in a query's reach.
 pub(crate) const MAX_POINTS: usize = 1 << 20;
 
 /// Bits of a limb.
@@ -133,12 +133,12 @@ impl BlockScan {
                 (lo.min(q[1]), hi.max(q[1]))
             });
         let reach = reach(radius2, lowest.abs().max(highest.abs()));
-        let from = self
-            .ys
-            .partition_point(|&y| y < beyond(lowest, reach, -1.0, radius2));
-        let to = self
-            .ys
-            .partition_point(|&y| y <= beyond(highest, reach, 1.0, radius2));
+        let (below, above) = (
+            beyond(lowest, reach, -1.0, radius2),
+            beyond(highest, reach, 1.0, radius2),
+        );
+        let from = self.ys.partition_point(|&y| y < below);
+        let to = self.ys.partition_point(|&y| y <= above);
         let window = from..to.max(from);
         let (xs, ys, limbs) = (
             &self.xs[window.clone()],
