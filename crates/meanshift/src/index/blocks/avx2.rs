@@ -3,7 +3,7 @@
 use super::{Lanes, BLOCK};
 
 /// Sets `lanes` to the count and the sums of the first `WIDTH` limbs of the
-/// points within `radius2` of each query `(qx[k], qy[k])`.
+/// points within `radius2` of each query `(qx[k], qy[k])` (lanes of NaN: none).
 ///
 /// # Safety
 /// The CPU must support AVX2.
@@ -23,6 +23,10 @@ pub(super) unsafe fn block<const WIDTH: usize>(
     let r2 = _mm256_set1_pd(radius2);
     for half in 0..2 {
         let at = half * HALF;
+        // Lanes past the queries hold NaN: a half with no query is not scanned.
+        if qx[at..at + HALF].iter().all(|x| x.is_nan()) {
+            continue;
+        }
         // SAFETY: at + 4 <= BLOCK.
         let (qx, qy) = (
             _mm256_loadu_pd(qx.as_ptr().add(at)),
