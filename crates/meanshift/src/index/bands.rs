@@ -35,12 +35,14 @@ const BUCKETS_PER_BAND: f64 = 16.0;
 /// Up to about this many points in a query's reach in y (see [`BandPlan::window`]),
 /// a round's queries test every point there, a block at a time ([`BlockScan`]),
 /// rather than walk the bands (without sample weights). The scan's cost grows with
-/// those points, the walk's with the points near the circle: on the tutorial's blobs
+/// those points, the walk's with the points near the circle. On the tutorial's blobs
 /// (bandwidth of quantile 0.2) the blocks are 1.7× faster at 100 to 2,000 points,
-/// 1.1× at 5,000 (a window of about 900), even at 7,000 (1,270); with quantiles 0.02,
-/// 0.05 and 0.5, 1.1× to 2.2× faster at 400 to 8,000 points, or the walk chosen
-/// (`examples/small_fits.rs`, BENCHMARKS.md "Small fits").
-const BLOCK_SCAN_WINDOW: f64 = 1000.0;
+/// 1.3× at 4,000 (a window of 730), 1.2× at 5,000 (905), even at 7,000 (1,270); with
+/// a tiny bandwidth the walk's balls are nearly empty and the crossover is lower:
+/// 100,000 points at bandwidth 0.022 (window 710) 7 % faster, 300,000 at 0.007 (680)
+/// even, 100,000 at 0.031 (1,000) 10 % slower (`examples/small_fits.rs`,
+/// `examples/fixed_bandwidth.rs`). 700 keeps every measured case at least even.
+const BLOCK_SCAN_WINDOW: f64 = 700.0;
 /// Coordinates must stay below this so that squared distances cannot overflow.
 const MAX_COORDINATE: f64 = 1e150;
 

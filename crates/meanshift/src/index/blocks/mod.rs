@@ -2,7 +2,7 @@
 //! queries at once, one query per vector lane, the points found summed in the
 //! lanes as they are found (no list of rows, no branch per point).
 //!
-//! When a query reaches up to about a thousand points in y, the band index's
+//! When a query reaches up to about 700 points in y, the band index's
 //! walk and its row lists cost more than testing every point in reach: one
 //! lock-step round's queries, a block of 8 (AVX-512) or 4 (AVX2) at a time
 //! (neighbours in the round's order, sorted by position, so their ys are
