@@ -95,17 +95,6 @@ fn tuple_element<T: FromNapiValue>(tuple: &Array, index: u32) -> napi::Result<T>
     })
 }
 
-impl TypeName for NativeFitOptions {
-    fn type_name() -> &'static str {
-        "NativeFitOptions"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::Object
-    }
-}
-
-impl ValidateNapiValue for NativeFitOptions {}
 
 /// A fitted model as JavaScript receives it, a tuple for the reason
 /// [`NativeFitOptions`] is (`NativeFit` in `loader-header.d.cts`): the centres
