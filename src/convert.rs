@@ -95,7 +95,6 @@ fn tuple_element<T: FromNapiValue>(tuple: &Array, index: u32) -> napi::Result<T>
     })
 }
 
-
 /// A fitted model as JavaScript receives it, a tuple for the reason
 /// [`NativeFitOptions`] is (`NativeFit` in `loader-header.d.cts`): the centres
 /// (row-major), the labels, `nIter`, the bandwidth, how many seeds climbed

@@ -6,8 +6,10 @@
 //! cargo run -p meanshift --release --example fixed_bandwidth -- <N> <bandwidth>
 //! ```
 
-use meanshift::{fit, make_blobs, BlobsOptions, Centers, Matrix, MeanShiftOptions};
+use meanshift::{fit, Matrix, MeanShiftOptions};
 use std::time::Instant;
+
+mod common;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -16,18 +18,7 @@ fn main() {
         .get(1)
         .and_then(|a| a.parse().ok())
         .expect("<bandwidth>");
-    let points = make_blobs(&BlobsOptions {
-        n_samples: n,
-        centers: Centers::Fixed {
-            values: vec![5.0, 5.0, 3.0, 3.0, 1.0, 1.0],
-            n_centers: 3,
-        },
-        cluster_std: vec![0.3],
-        random_state: 0,
-        ..Default::default()
-    })
-    .expect("valid blobs")
-    .x;
+    let points = common::tutorial_blobs(n);
     let x = Matrix::from_f64("X", &points, n, 2).expect("valid matrix");
     let options = MeanShiftOptions {
         bandwidth: Some(bandwidth),

@@ -8,29 +8,17 @@
 //! With `pool`, every fit runs inside a pool of `threads` threads (as a large
 //! fit would), not on the calling thread.
 
-use meanshift::{
-    estimate_bandwidth, fit, make_blobs, BandwidthOptions, BlobsOptions, Centers, Matrix,
-    MeanShiftOptions,
-};
+use meanshift::{estimate_bandwidth, fit, BandwidthOptions, Matrix, MeanShiftOptions};
 use std::time::Instant;
+
+mod common;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(100);
     let threads: Option<i64> = args.get(1).and_then(|t| t.parse().ok());
     let seconds: f64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2.0);
-    let points = make_blobs(&BlobsOptions {
-        n_samples: n.max(100),
-        centers: Centers::Fixed {
-            values: vec![5.0, 5.0, 3.0, 3.0, 1.0, 1.0],
-            n_centers: 3,
-        },
-        cluster_std: vec![0.3],
-        random_state: 0,
-        ..Default::default()
-    })
-    .expect("valid blobs")
-    .x;
+    let points = common::tutorial_blobs(n.max(100));
     let x = Matrix::from_f64("X", &points[..2 * n], n, 2).expect("valid matrix");
     let bandwidth = if n >= 100 {
         let options = BandwidthOptions {

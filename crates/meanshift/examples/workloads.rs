@@ -15,20 +15,8 @@ use meanshift::{
 };
 use std::time::Instant;
 
-fn tutorial_blobs(n: usize) -> Vec<f64> {
-    let blobs = make_blobs(&BlobsOptions {
-        n_samples: n,
-        centers: Centers::Fixed {
-            values: vec![5.0, 5.0, 3.0, 3.0, 1.0, 1.0],
-            n_centers: 3,
-        },
-        cluster_std: vec![0.3],
-        random_state: 0,
-        ..Default::default()
-    })
-    .expect("valid blobs");
-    blobs.x
-}
+mod common;
+use common::tutorial_blobs;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
