@@ -17,25 +17,63 @@ pub(crate) fn modes_by_intensity<'a>(
     ends: impl Iterator<Item = (&'a [f64], f64)>,
 ) -> Vec<(Vec<f64>, f64)> {
     let mut modes: Vec<(Vec<f64>, f64)> = Vec::new();
-    // Few distinct positions: a key is allocated only when first seen.
-    let mut slot_of: FxHashMap<Vec<u64>, usize> = FxHashMap::default();
+    // The modes' keys, row-major: few modes are searched in order (cheaper than
+    // hashing), many in a map built once they pass `LINEAR_MODES`.
+    let mut keys: Vec<u64> = Vec::new();
+    let mut slot_of: Option<FxHashMap<Vec<u64>, usize>> = None;
     let mut key = Vec::with_capacity(dim);
+    // The last slot found: seeds that climbed together end one after another.
+    let mut last = None;
     for (position, intensity) in ends.filter(|&(_, intensity)| intensity > 0.0) {
-        key.clear();
         // `+ 0.0` maps -0.0 to 0.0: Python's equal tuples are one key.
-        key.extend(position.iter().map(|v| (v + 0.0).to_bits()));
-        match slot_of.get(key.as_slice()) {
-            Some(&slot) => modes[slot].1 = intensity,
-            None => {
-                slot_of.insert(key.clone(), modes.len());
-                modes.push((position.to_vec(), intensity));
+        let bits = |v: &f64| (v + 0.0).to_bits();
+        // Element by element: a slice comparison calls `memcmp`.
+        let is_at = |slot: usize| {
+            let mode = &keys[slot * dim..(slot + 1) * dim];
+            mode.iter().zip(position).all(|(k, v)| *k == bits(v))
+        };
+        let found = match (&slot_of, last) {
+            (_, Some(slot)) if is_at(slot) => Some(slot),
+            (Some(map), _) => {
+                key.clear();
+                key.extend(position.iter().map(bits));
+                map.get(key.as_slice()).copied()
             }
-        }
+            (None, _) => (0..modes.len()).find(|&slot| is_at(slot)),
+        };
+        let slot = match found {
+            Some(slot) => {
+                modes[slot].1 = intensity;
+                slot
+            }
+            None => {
+                let slot = modes.len();
+                keys.extend(position.iter().map(bits));
+                modes.push((position.to_vec(), intensity));
+                match &mut slot_of {
+                    Some(map) => {
+                        map.insert(keys[slot * dim..].to_vec(), slot);
+                    }
+                    None if modes.len() > LINEAR_MODES => {
+                        let map = keys.chunks_exact(dim).map(<[u64]>::to_vec).zip(0..);
+                        slot_of = Some(map.collect());
+                    }
+                    None => {}
+                }
+                slot
+            }
+        };
+        last = Some(slot);
     }
     // Intensities are counts or sums of weights: finite and >= 0.
     modes.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| compare_tuples(&b.0, &a.0)));
     modes
 }
+
+/// Up to this many distinct modes, a seed's end is looked up among them in
+/// order: the usual case (a 100-point fit has a handful), where hashing and
+/// a key allocated per mode cost more than the search.
+const LINEAR_MODES: usize = 16;
 
 /// Python's lexicographic tuple comparison of floats.
 fn compare_tuples(a: &[f64], b: &[f64]) -> Ordering {
@@ -161,6 +199,54 @@ mod tests {
                     let want = suppress_one_by_one(&modes, bandwidth);
                     assert_eq!(got, want, "{dim}-D, {count} modes, bandwidth {bandwidth}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn modes_are_a_python_dict_of_the_ends_for_few_and_many_modes() {
+        // The reference: a dict from each position's key to (first position,
+        // last intensity), in insertion order, then sorted.
+        fn as_a_dict(ends: &[(Vec<f64>, f64)]) -> Vec<(Vec<f64>, f64)> {
+            let mut slot_of = std::collections::HashMap::<Vec<u64>, usize>::new();
+            let mut modes: Vec<(Vec<f64>, f64)> = Vec::new();
+            for (p, i) in ends.iter().filter(|(_, i)| *i > 0.0) {
+                let key: Vec<u64> = p.iter().map(|v| (v + 0.0).to_bits()).collect();
+                match slot_of.get(&key) {
+                    Some(&slot) => modes[slot].1 = *i,
+                    None => {
+                        slot_of.insert(key, modes.len());
+                        modes.push((p.clone(), *i));
+                    }
+                }
+            }
+            modes.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| compare_tuples(&b.0, &a.0)));
+            modes
+        }
+        let mut rng = RandomState::new(11);
+        for dim in [1, 2, 3] {
+            // Distinct positions on both sides of LINEAR_MODES, ends drawn among
+            // them (runs and jumps), some -0.0, some empty balls.
+            for distinct in [1, 3, LINEAR_MODES, LINEAR_MODES + 1, 60] {
+                let positions: Vec<Vec<f64>> = (0..distinct)
+                    .map(|p| (0..dim).map(|d| (p * 7 + d) as f64 - 3.0).collect())
+                    .collect();
+                let ends: Vec<(Vec<f64>, f64)> = (0..400)
+                    .map(|_| {
+                        let mut p = positions[rng.uniform(0.0, distinct as f64) as usize].clone();
+                        if p[0] == 0.0 && rng.uniform(0.0, 1.0) < 0.5 {
+                            p[0] = -0.0;
+                        }
+                        (p, rng.uniform(0.0, 5.0).floor())
+                    })
+                    .collect();
+                let got = modes_by_intensity(dim, ends.iter().map(|(p, i)| (&p[..], *i)));
+                let want = as_a_dict(&ends);
+                assert_eq!(got, want, "{dim}-D, {distinct} positions");
+                let signs = |m: &[(Vec<f64>, f64)]| -> Vec<bool> {
+                    m.iter().map(|(p, _)| p[0].is_sign_negative()).collect()
+                };
+                assert_eq!(signs(&got), signs(&want), "the first seed's key");
             }
         }
     }
