@@ -47,7 +47,8 @@ pub fn fit<'env>(
             options.sample_weight.as_deref(),
             x.n_cols(),
         )?;
-        meanshift::fit_observed(&x, &options, &Unobserved)
+        // Unobserved: a small fit may climb in parts on all its threads.
+        meanshift::fit(&x, &options)
     })?;
     // Copies in memory JavaScript allocated: an array over Rust's memory (an external
     // array buffer) costs a finalizer and more garbage-collection work than copying a

@@ -15,7 +15,7 @@
 
 use crate::climb::{move_to, stop_distance, stops, Climbs};
 use crate::index::{BallTotal, BandIndex, QUERY_BLOCK};
-use crate::observer::Observer;
+use crate::observer::{Observer, Unobserved};
 use crate::progress::{Progress, Tally};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
@@ -456,12 +456,63 @@ pub(crate) fn climb_in_rounds(
     Some(climbs)
 }
 
+/// [`climb_in_rounds`] in parts, one on the calling thread and one on each of
+/// `helpers`' threads, each part's seeds in rounds of their own: the same
+/// climbs (a seed's climb depends on its position alone), in seed order. The
+/// parts are stretches of the seeds sorted by y, so that seeds bound for the
+/// same mode tend to share a part: the steps two parts both take (where their
+/// seeds would have met) are few. One hand-off to the helpers and one back,
+/// where parallel rounds hand off several times a round. Unobserved: progress
+/// counts one set of rounds.
+pub(crate) fn climb_in_parts(
+    seeds: &[f64],
+    index: &BandIndex,
+    bandwidth: f64,
+    max_iter: usize,
+    helpers: &rayon::ThreadPool,
+) -> Climbs {
+    let rows = seeds.len() / 2;
+    let parts = helpers.current_num_threads() + 1;
+    let mut by_y: Vec<usize> = (0..rows).collect();
+    by_y.sort_unstable_by(|&a, &b| seeds[2 * a + 1].total_cmp(&seeds[2 * b + 1]));
+    let sorted: Vec<f64> = by_y
+        .iter()
+        .flat_map(|&i| [seeds[2 * i], seeds[2 * i + 1]])
+        .collect();
+    let part = |p: usize| &sorted[2 * (p * rows / parts)..2 * ((p + 1) * rows / parts)];
+    let climb = |seeds| climb_in_rounds(seeds, index, bandwidth, max_iter, &Unobserved);
+    let mut climbed: Vec<Option<Climbs>> = (0..parts).map(|_| None).collect();
+    if let Some((own, theirs)) = climbed.split_first_mut() {
+        helpers.in_place_scope(|scope| {
+            for (p, slot) in theirs.iter_mut().enumerate() {
+                scope.spawn(move |_| *slot = climb(part(p + 1)));
+            }
+            *own = climb(part(0));
+        });
+    }
+    // Back in seed order (an unobserved climb is never aborted).
+    let mut climbs = Climbs {
+        dim: 2,
+        positions: vec![0.0; 2 * rows],
+        intensities: vec![0.0; rows],
+        completed: vec![0; rows],
+    };
+    let mut seed = by_y.iter();
+    for part in climbed.into_iter().flatten() {
+        for (k, &i) in (0..part.intensities.len()).zip(&mut seed) {
+            climbs.positions[2 * i..2 * i + 2].copy_from_slice(&part.positions[2 * k..2 * k + 2]);
+            climbs.intensities[i] = part.intensities[k];
+            climbs.completed[i] = part.completed[k];
+        }
+    }
+    climbs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::blobs::{make_blobs, BlobsOptions};
     use crate::climb::{moved_and_stops, Climb};
-    use crate::observer::Unobserved;
     use crate::threads::with_threads;
 
     /// The reference: one seed climbing alone, one query per step.
@@ -525,6 +576,43 @@ mod tests {
                         Some(&alone),
                         "{bandwidth} {max_iter} {threads}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn parts_climb_as_the_rounds_do_in_seed_order() {
+        let blobs = make_blobs(&BlobsOptions {
+            n_samples: 1200,
+            random_state: 4,
+            ..Default::default()
+        })
+        .unwrap();
+        let mut points = blobs.x;
+        points.extend_from_within(..300);
+        let mut seeds = points.clone();
+        seeds.extend([1e3, 1e3, 0.0, 0.0, points[0], points[1]]);
+        for helpers in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(helpers)
+                .build()
+                .unwrap();
+            for bandwidth in [0.3, 1.5] {
+                let index = BandIndex::planned(&points, bandwidth);
+                // Fewer seeds than parts, one, none, and many, with equal ys across parts.
+                for rows in [0, 1, 2, 3, seeds.len() / 2] {
+                    let seeds = &seeds[..2 * rows];
+                    for max_iter in [0, 2, 300] {
+                        let rounds =
+                            climb_in_rounds(seeds, &index, bandwidth, max_iter, &Unobserved);
+                        let parts = climb_in_parts(seeds, &index, bandwidth, max_iter, &pool);
+                        assert_eq!(
+                            Some(parts),
+                            rounds,
+                            "{helpers} {bandwidth} {rows} {max_iter}"
+                        );
+                    }
                 }
             }
         }

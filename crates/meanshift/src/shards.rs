@@ -195,7 +195,7 @@ pub fn climb_seeds_observed(
             kernel_cutoff: options.kernel_cutoff,
             weights,
         };
-        let climbs = climb_all(&points, &seeds, total_seeds, dim, &settings, observer)?;
+        let climbs = climb_all(&points, &seeds, total_seeds, dim, &settings, observer, None)?;
         Ok(ClimbShard::from_climbs(climbs, options.first_seed))
     })?
 }

@@ -140,6 +140,22 @@ pub fn on_calling_thread<R>(work: impl FnOnce() -> R) -> Result<R> {
     Ok(work())
 }
 
+/// Runs `work` on the calling thread (see [`on_calling_thread`]) with a pool of
+/// `helpers` other threads (`helpers >= 1`), which no other call uses meanwhile,
+/// for work `work` hands to them and waits for: one hand-off each way, however
+/// many parallel iterators `work` runs on the calling thread.
+pub fn with_helpers<R>(helpers: usize, work: impl FnOnce(&ThreadPool) -> R) -> Result<R> {
+    let lease = Lease::take(helpers)?;
+    match lease.pool.as_deref() {
+        Some(pool) => on_calling_thread(|| work(pool)),
+        // Not reached: a lease holds its pool until it is dropped.
+        None => Err(MeanShiftError::ThreadPool {
+            threads: helpers,
+            reason: "the pool was already given back".into(),
+        }),
+    }
+}
+
 /// Starts `work` on a pool of exactly `threads` threads, which no other call uses
 /// until `work` returns, and returns at once: the caller's thread never waits (the
 /// Node binding's async calls run this way, holding no libuv thread).
