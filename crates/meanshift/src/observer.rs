@@ -31,9 +31,20 @@ pub trait Observer: Sync {
     /// threads, one at a time. Only the climbs report: a bandwidth estimate
     /// (`bandwidth: None`) comes before them and reports nothing.
     fn on_progress(&self, _done: usize, _total: usize) {}
+
+    /// Whether progress reports are wanted: `false` lets the climbs skip the
+    /// work of estimating how much is left (a few per cent of a small fit).
+    /// `on_progress` may be called either way.
+    fn watches_progress(&self) -> bool {
+        true
+    }
 }
 
 /// The observer that never stops and ignores progress.
 pub struct Unobserved;
 
-impl Observer for Unobserved {}
+impl Observer for Unobserved {
+    fn watches_progress(&self) -> bool {
+        false
+    }
+}

@@ -265,14 +265,15 @@ fn join(
 
 /// Moves the piece's groups by their steps (`fresh_offset`: where the piece's
 /// fresh positions start in this round's steps), noting those whose climb
-/// ended, and the outlook of the others at `pace`.
+/// ended, and the outlook of the others at `pace` (`None`: progress is not
+/// watched, no outlook).
 fn move_groups(
     piece: &mut Piece,
     generations: &[Generation; GENERATIONS],
     round: usize,
     fresh_offset: usize,
     (stop, max_iter): (f64, usize),
-    pace: Pace,
+    pace: Option<Pace>,
 ) {
     // Rounds left before max_iter ends every climb (at least 1 for a group
     // that goes on).
@@ -295,7 +296,7 @@ fn move_groups(
                 let shift = move_to(&mut at, &mean);
                 g.key = key(at);
                 let ends = stops(shift, stop, round, max_iter);
-                if !ends {
+                if let (false, Some(pace)) = (ends, pace) {
                     let outlook = &mut piece.outlook;
                     let now = approx_log2(shift / stop);
                     outlook.climbing += 1;
@@ -366,6 +367,7 @@ pub(crate) fn climb_in_rounds(
     let mut pieces: Vec<Piece> = Vec::new();
     let (mut starts, mut fresh_offsets) = (Vec::new(), Vec::new());
     let progress = Progress::new(observer, total);
+    let watched = observer.watches_progress();
     // Before any move, a guess: five queries a seed.
     let mut queries_left = 5.0 * total as f64;
     let mut pace = Pace::PRIOR;
@@ -424,7 +426,14 @@ pub(crate) fn climb_in_rounds(
             .par_iter_mut()
             .zip(fresh_offsets.par_iter())
             .for_each(|(piece, &offset)| {
-                move_groups(piece, &generations, round, offset, (stop, max_iter), pace)
+                move_groups(
+                    piece,
+                    &generations,
+                    round,
+                    offset,
+                    (stop, max_iter),
+                    watched.then_some(pace),
+                )
             });
         let mut outlook = Outlook::default();
         let merged: usize = pieces[..n_pieces].iter().map(|p| p.merged.len()).sum();
