@@ -554,19 +554,25 @@ mod tests {
         }
     }
 
-    #[test]
-    fn rounds_equal_every_seed_climbing_alone() {
+    /// `n` blobs' points, the first `repeated` of them twice, and the seeds:
+    /// every point, then one far away, one between blobs and a duplicate.
+    fn points_and_seeds(n: usize, random_state: u32, repeated: usize) -> (Vec<f64>, Vec<f64>) {
         let blobs = make_blobs(&BlobsOptions {
-            n_samples: 1500,
-            random_state: 3,
+            n_samples: n,
+            random_state,
             ..Default::default()
         })
         .unwrap();
         let mut points = blobs.x;
-        // Duplicated points, and seeds that are duplicates, far away, or between blobs.
-        points.extend_from_within(..400);
+        points.extend_from_within(..2 * repeated);
         let mut seeds = points.clone();
         seeds.extend([1e3, 1e3, 0.0, 0.0, points[0], points[1]]);
+        (points, seeds)
+    }
+
+    #[test]
+    fn rounds_equal_every_seed_climbing_alone() {
+        let (points, seeds) = points_and_seeds(1500, 3, 200);
         for bandwidth in [0.3, 1.5, 4.0] {
             let index = BandIndex::planned(&points, bandwidth);
             for max_iter in [0, 1, 2, 300] {
@@ -592,16 +598,7 @@ mod tests {
 
     #[test]
     fn parts_climb_as_the_rounds_do_in_seed_order() {
-        let blobs = make_blobs(&BlobsOptions {
-            n_samples: 1200,
-            random_state: 4,
-            ..Default::default()
-        })
-        .unwrap();
-        let mut points = blobs.x;
-        points.extend_from_within(..300);
-        let mut seeds = points.clone();
-        seeds.extend([1e3, 1e3, 0.0, 0.0, points[0], points[1]]);
+        let (points, seeds) = points_and_seeds(1200, 4, 150);
         for helpers in [1, 2, 4] {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(helpers)
