@@ -183,13 +183,28 @@ fn fit_with(
             fit_on_current_pool(x, options, weights, observer, None)
         })?;
     }
-    if parts == Parts::Allowed && threads > 1 {
+    if parts == Parts::Allowed && threads > 1 && likely_in_parts(x, options) {
         // Whether the helpers serve is known once the seeds are (`climb_all`).
         return with_helpers(threads - 1, |helpers| {
             fit_on_current_pool(x, options, weights, observer, Some(helpers))
         })?;
     }
     on_calling_thread(|| fit_on_current_pool(x, options, weights, observer, None))?
+}
+
+/// Whether a small fit's climbs will likely run in parts ([`climb_all`] decides),
+/// so that helpers are leased (a pool built the first time) only then: 2-D,
+/// the flat kernel, and enough terms with every point or the given seeds as
+/// seeds (bin seeds are too few).
+fn likely_in_parts(x: &Matrix, options: &MeanShiftOptions) -> bool {
+    let seeds = match (&options.seeds, options.bin_seeding) {
+        (Some(seeds), _) => seeds.n_rows(),
+        (None, true) => return false,
+        (None, false) => x.n_rows(),
+    };
+    x.n_cols() == 2
+        && options.kernel == Kernel::Flat
+        && fit_terms(x.n_rows(), 2, Some(seeds)) >= PARTS_FROM_TERMS
 }
 
 /// From this many distance terms ([`fit_terms`] of the seeds), a small 2-D

@@ -1,6 +1,7 @@
 //! Small fits run on the calling thread, one thread, no pool (issue 15): they must
 //! give the bits of the same fit on a pool of several threads, for every kind of
-//! seeds, weights, kernel and any number of features.
+//! seeds, weights, kernel and any number of features. Small 2-D fits on several
+//! threads climb in parts, one on each: the bits of the fit on one thread.
 
 mod common;
 
@@ -107,4 +108,58 @@ fn a_small_fit_makes_no_pool_thread_work() {
     fit(&x, &options).unwrap();
     assert_eq!(rayon::current_thread_index(), Some(0));
     assert_eq!(rayon::current_num_threads(), 1);
+}
+
+#[test]
+fn small_2d_fits_climbing_in_parts_equal_the_fit_on_one_thread() {
+    // Above the parts' 100,000 terms: every point or many given seeds as seeds,
+    // weighted or not, on two and three threads (parts of the seeds sorted by y).
+    let mut rng = RandomState::new(16);
+    for (case, n) in [230usize, 400, 1000].into_iter().enumerate() {
+        let x = data(n, 2, 20 + case as u32);
+        let x = Matrix::from_f64("X", &x, n, 2).unwrap();
+        let given: Vec<f64> = (0..2 * 300).map(|_| rng.uniform(-10.0, 10.0)).collect();
+        let seeds = Matrix::from_f64("seeds", &given, 300, 2).unwrap();
+        let weights: Vec<f64> = (0..n).map(|i| f64::from((i % 3) as u32)).collect();
+        for bandwidth in [0.3, 1.0, 2.5] {
+            for (kind, options) in [
+                ("every point", MeanShiftOptions::default()),
+                (
+                    "given seeds",
+                    MeanShiftOptions {
+                        seeds: Some(seeds),
+                        cluster_all: false,
+                        ..Default::default()
+                    },
+                ),
+                (
+                    "weighted",
+                    MeanShiftOptions {
+                        sample_weight: Some(&weights),
+                        ..Default::default()
+                    },
+                ),
+            ] {
+                let options = |n_jobs| MeanShiftOptions {
+                    bandwidth: Some(bandwidth),
+                    n_jobs: Some(n_jobs),
+                    ..options
+                };
+                let one = fit(&x, &options(1)).unwrap();
+                for n_jobs in [2, 3] {
+                    let parts = fit(&x, &options(n_jobs)).unwrap();
+                    let what = format!("{n} points, {kind}, bandwidth {bandwidth}, {n_jobs} jobs");
+                    assert!(
+                        same_bits(&parts.cluster_centers, &one.cluster_centers),
+                        "{what}"
+                    );
+                    assert_eq!(
+                        (parts.labels, parts.n_iter),
+                        (one.labels.clone(), one.n_iter),
+                        "{what}"
+                    );
+                }
+            }
+        }
+    }
 }
