@@ -18,7 +18,7 @@ use crate::observer::{Observer, Unobserved};
 use crate::params::mean_shift as rules;
 use crate::rounds::{climb_in_parts, climb_in_rounds};
 use crate::seeding::{bin_seeds, SeedPrecision};
-use crate::threads::{on_calling_thread, resolve_threads, with_helpers, with_threads};
+use crate::threads::{cores, on_calling_thread, resolve_threads, with_helpers, with_threads};
 use crate::weights::Weights;
 use rayon::ThreadPool;
 use std::borrow::Cow;
@@ -183,9 +183,11 @@ fn fit_with(
             fit_on_current_pool(x, options, weights, observer, None)
         })?;
     }
-    if parts == Parts::Allowed && threads > 1 && likely_in_parts(x, options) {
+    // No more parts than cores: a small fit gains nothing from more threads.
+    let helpers = threads.min(cores()) - 1;
+    if parts == Parts::Allowed && helpers > 0 && likely_in_parts(x, options) {
         // Whether the helpers serve is known once the seeds are (`climb_all`).
-        return with_helpers(threads - 1, |helpers| {
+        return with_helpers(helpers, |helpers| {
             fit_on_current_pool(x, options, weights, observer, Some(helpers))
         })?;
     }
