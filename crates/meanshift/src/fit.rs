@@ -204,17 +204,17 @@ fn likely_in_parts(x: &Matrix, options: &MeanShiftOptions) -> bool {
         (None, true) => return false,
         (None, false) => x.n_rows(),
     };
-    x.n_cols() == 2
-        && options.kernel == Kernel::Flat
-        && fit_terms(x.n_rows(), 2, Some(seeds)) >= PARTS_FROM_TERMS
+    x.n_cols() == 2 && options.kernel == Kernel::Flat && parts_pay(x.n_rows(), seeds)
 }
 
-/// From this many distance terms ([`fit_terms`] of the seeds), a small 2-D
-/// fit's climbs run in parts on all its threads: below, the hand-off to the
-/// helper and back costs more than the helper saves. Two threads break even
-/// at about 170 points, every point a seed (back to back); 1,000 points take
-/// 335 µs on two against 520 µs on one (`examples/small_fits.rs`).
-const PARTS_FROM_TERMS: usize = 100_000;
+/// Whether a small 2-D fit of `points` and `seeds` climbs in parts: from
+/// 100,000 distance terms ([`fit_terms`]); below, the hand-off to the helpers
+/// and back costs more than they save. Two threads break even at about 170
+/// points, every point a seed (back to back); 1,000 points take 335 µs on two
+/// against 520 µs on one (`examples/small_fits.rs`).
+fn parts_pay(points: usize, seeds: usize) -> bool {
+    fit_terms(points, 2, Some(seeds)) >= 100_000
+}
 
 /// Up to this many distance terms ([`fit_terms`]) a fit runs on the calling
 /// thread: below it, waking a pool and waiting for it costs more than the
@@ -451,9 +451,7 @@ pub(crate) fn climb_all(
     let building = std::time::Instant::now();
     let mut climbs = match for_climbs(points, dim, total_seeds, &kind)? {
         ClimbIndex::Bands(bands) => match helpers {
-            Some(helpers)
-                if fit_terms(points.len() / 2, 2, Some(seeds.len() / 2)) >= PARTS_FROM_TERMS =>
-            {
+            Some(helpers) if parts_pay(points.len() / 2, seeds.len() / 2) => {
                 Some(climb_in_parts(seeds, &bands, bandwidth, max_iter, helpers))
             }
             _ => climb_in_rounds(seeds, &bands, bandwidth, max_iter, observer),
