@@ -34,6 +34,42 @@ fn data(n: usize, dim: usize, seed: u32) -> Vec<f64> {
     x
 }
 
+/// The seeds and weights every test here fits with: every point, bin seeds,
+/// `seeds` given (points far from them orphans), and every point weighted by
+/// `weights` with `kernel`.
+fn kinds<'a>(
+    seeds: Matrix<'a>,
+    weights: &'a [f64],
+    kernel: Kernel,
+) -> [(&'static str, MeanShiftOptions<'a>); 4] {
+    [
+        ("every point", MeanShiftOptions::default()),
+        (
+            "bin seeds",
+            MeanShiftOptions {
+                bin_seeding: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "given seeds",
+            MeanShiftOptions {
+                seeds: Some(seeds),
+                cluster_all: false,
+                ..Default::default()
+            },
+        ),
+        (
+            "every point, weighted, a kernel",
+            MeanShiftOptions {
+                sample_weight: Some(weights),
+                kernel,
+                ..Default::default()
+            },
+        ),
+    ]
+}
+
 #[test]
 fn small_fits_on_the_calling_thread_equal_the_pooled_fits() {
     let mut rng = RandomState::new(15);
@@ -48,32 +84,7 @@ fn small_fits_on_the_calling_thread_equal_the_pooled_fits() {
         let bandwidth = 0.4 + rng.random_sample() * 2.0;
         let weights: Vec<f64> = (0..n).map(|i| f64::from((i % 4) as u32) * 0.5).collect();
         let kernel = [Kernel::Flat, Kernel::Gaussian, Kernel::Epanechnikov][case as usize % 3];
-        for (kind, options) in [
-            ("every point", MeanShiftOptions::default()),
-            (
-                "bin seeds",
-                MeanShiftOptions {
-                    bin_seeding: true,
-                    ..Default::default()
-                },
-            ),
-            (
-                "given seeds",
-                MeanShiftOptions {
-                    seeds: Some(seeds),
-                    cluster_all: false,
-                    ..Default::default()
-                },
-            ),
-            (
-                "every point, weighted, a kernel",
-                MeanShiftOptions {
-                    sample_weight: Some(&weights),
-                    kernel,
-                    ..Default::default()
-                },
-            ),
-        ] {
+        for (kind, options) in kinds(seeds, &weights, kernel) {
             let options = MeanShiftOptions {
                 bandwidth: Some(bandwidth),
                 n_jobs: Some(2),
@@ -122,24 +133,7 @@ fn small_2d_fits_climbing_in_parts_equal_the_fit_on_one_thread() {
         let seeds = Matrix::from_f64("seeds", &given, 300, 2).unwrap();
         let weights: Vec<f64> = (0..n).map(|i| f64::from((i % 3) as u32)).collect();
         for bandwidth in [0.3, 1.0, 2.5] {
-            for (kind, options) in [
-                ("every point", MeanShiftOptions::default()),
-                (
-                    "given seeds",
-                    MeanShiftOptions {
-                        seeds: Some(seeds),
-                        cluster_all: false,
-                        ..Default::default()
-                    },
-                ),
-                (
-                    "weighted",
-                    MeanShiftOptions {
-                        sample_weight: Some(&weights),
-                        ..Default::default()
-                    },
-                ),
-            ] {
+            for (kind, options) in kinds(seeds, &weights, Kernel::Flat) {
                 let options = |n_jobs| MeanShiftOptions {
                     bandwidth: Some(bandwidth),
                     n_jobs: Some(n_jobs),
