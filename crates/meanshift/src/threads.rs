@@ -48,7 +48,7 @@ fn idle() -> std::sync::MutexGuard<'static, HashMap<usize, Vec<Arc<ThreadPool>>>
 /// (a panic included).
 struct Lease {
     threads: usize,
-    pool: Option<Arc<ThreadPool>>,
+    pool: Arc<ThreadPool>,
 }
 
 impl Lease {
@@ -66,18 +66,16 @@ impl Lease {
                     })?,
             ),
         };
-        Ok(Self {
-            threads,
-            pool: Some(pool),
-        })
+        Ok(Self { threads, pool })
     }
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        if let Some(pool) = self.pool.take() {
-            idle().entry(self.threads).or_default().push(pool);
-        }
+        idle()
+            .entry(self.threads)
+            .or_default()
+            .push(Arc::clone(&self.pool));
     }
 }
 
@@ -95,14 +93,7 @@ pub fn with_threads<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) ->
         return on_calling_thread(work);
     }
     let lease = Lease::take(threads)?;
-    match lease.pool.as_ref() {
-        Some(pool) => Ok(pool.install(work)),
-        // Not reached: a lease holds its pool until it is dropped.
-        None => Err(MeanShiftError::ThreadPool {
-            threads,
-            reason: "the pool was already given back".into(),
-        }),
-    }
+    Ok(lease.pool.install(work))
 }
 
 /// Runs `work` on the calling thread, handing nothing to another thread: on the
@@ -146,51 +137,21 @@ pub fn on_calling_thread<R>(work: impl FnOnce() -> R) -> Result<R> {
 /// many parallel iterators `work` runs on the calling thread.
 pub fn with_helpers<R>(helpers: usize, work: impl FnOnce(&ThreadPool) -> R) -> Result<R> {
     let lease = Lease::take(helpers)?;
-    match lease.pool.as_deref() {
-        Some(pool) => on_calling_thread(|| work(pool)),
-        // Not reached: a lease holds its pool until it is dropped.
-        None => Err(MeanShiftError::ThreadPool {
-            threads: helpers,
-            reason: "the pool was already given back".into(),
-        }),
-    }
+    on_calling_thread(|| work(&lease.pool))
 }
 
 /// Starts `work` on a pool of exactly `threads` threads, which no other call uses
 /// until `work` returns, and returns at once: the caller's thread never waits (the
 /// Node binding's async calls run this way, holding no libuv thread).
 pub fn spawn_with_threads(threads: usize, work: impl FnOnce() + Send + 'static) -> Result<()> {
-    let mut lease = Lease::take(threads)?;
-    let Some(pool) = lease.pool.take() else {
-        return Err(MeanShiftError::ThreadPool {
-            threads,
-            reason: "the pool was already given back".into(),
-        });
-    };
-    let give_back = Arc::clone(&pool);
+    let lease = Lease::take(threads)?;
+    let pool = Arc::clone(&lease.pool);
     pool.spawn(move || {
         // Given back when the work ends, a panic included.
-        let _lease = Returned {
-            threads,
-            pool: Some(give_back),
-        };
+        let _lease = lease;
         work();
     });
     Ok(())
-}
-
-/// A spawned computation's pool, back in [`IDLE`] when dropped.
-struct Returned {
-    threads: usize,
-    pool: Option<Arc<ThreadPool>>,
-}
-
-impl Drop for Returned {
-    fn drop(&mut self) {
-        if let Some(pool) = self.pool.take() {
-            idle().entry(self.threads).or_default().push(pool);
-        }
-    }
 }
 
 #[cfg(test)]
