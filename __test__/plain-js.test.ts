@@ -59,4 +59,19 @@ describe('the tight plain-JS brute force', () => {
     }
     expect(cases).toBe(48);
   });
+
+  it('counts one query a climb step: a seed per query with maxIter 0, at most maxIter + 1 a seed', () => {
+    for (const nFeatures of [1, 2, 3]) {
+      const n = 150;
+      const data = blobs(n, nFeatures, 4, false);
+      const once = meanShiftBruteTight(data, n, nFeatures, { bandwidth: 1.5, maxIter: 0 }) as PlainResult & { queries: number };
+      expect(once.queries).toBe(n);
+      const capped = meanShiftBruteTight(data, n, nFeatures, { bandwidth: 1.5, maxIter: 2 }) as PlainResult & { queries: number };
+      expect(capped.queries).toBeGreaterThan(n);
+      expect(capped.queries).toBeLessThanOrEqual(3 * n);
+      const full = meanShiftBruteTight(data, n, nFeatures, { bandwidth: 1.5 }) as PlainResult & { queries: number };
+      // Every climb that needs more than three steps takes them all.
+      expect(full.queries).toBeGreaterThanOrEqual(capped.queries);
+    }
+  });
 });

@@ -330,9 +330,10 @@ export function meanShiftKdbush(data, n, d, options) {
  * Mean shift, brute force, written tight: the climbs of {@link meanShiftBrute} (the same neighbour
  * loop), with the climbs' ends kept in typed arrays and merged by sorting seed numbers, so nothing
  * is allocated per seed or per step (`meanShiftBrute` keys a Map by a string per seed). The peer of
- * the "small fits" benchmark (bench/small.mjs); its results equal `meanShiftBrute`'s.
+ * the "small fits" benchmark (bench/small.mjs); its results equal `meanShiftBrute`'s, and `queries`
+ * says how many neighbour queries (scans of all `n` rows) the climbs made.
  * @param {Float64Array} data row-major, `n × d` @param {number} n @param {number} d @param {Options} options
- * @returns {Result}
+ * @returns {Result & { queries: number }}
  */
 export function meanShiftBruteTight(data, n, d, options) {
   const maxIter = options.maxIter ?? 300;
@@ -347,12 +348,14 @@ export function meanShiftBruteTight(data, n, d, options) {
   const pos = new Float64Array(d);
   const sum = new Float64Array(d);
   let nIter = 0;
+  let queries = 0;
   for (let s = 0; s < nSeeds; s++) {
     for (let k = 0; k < d; k++) pos[k] = seeds[s * d + k];
     let completed = 0;
     let intensity = 0;
     for (;;) {
       intensity = neighbourSum(pos, sum);
+      queries++;
       if (intensity === 0) break;
       let shift2 = 0;
       for (let k = 0; k < d; k++) {
@@ -400,7 +403,7 @@ export function meanShiftBruteTight(data, n, d, options) {
   for (let i = 0; i < m; i++) all.set(ends.subarray(sorted[i] * d, sorted[i] * d + d), i * d);
 
   const { centers, nClusters, labels } = centresAndLabels(data, n, d, all, m, bw, suppressBrute);
-  return { clusterCenters: centers, nClusters, labels, nIter, bandwidth: bw, nSeeds };
+  return { clusterCenters: centers, nClusters, labels, nIter, bandwidth: bw, nSeeds, queries };
 }
 
 /**
