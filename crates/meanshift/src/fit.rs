@@ -18,10 +18,12 @@ use crate::observer::{Observer, Unobserved};
 use crate::params::mean_shift as rules;
 use crate::rounds::{climb_in_parts, climb_in_rounds};
 use crate::seeding::{bin_seeds, SeedPrecision};
-use crate::threads::{cores, on_calling_thread, resolve_threads, with_helpers, with_threads};
+use crate::threads::{
+    cores, on_calling_thread, resolve_threads, with_helpers, with_threads, Helpers,
+};
 use crate::weights::Weights;
-use rayon::ThreadPool;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// `MeanShift`'s parameters, with scikit-learn's defaults in `Default`.
 #[derive(Debug, Clone, Copy)]
@@ -252,7 +254,7 @@ fn fit_on_current_pool(
     options: &MeanShiftOptions,
     weights: Weights,
     observer: &dyn Observer,
-    helpers: Option<&ThreadPool>,
+    helpers: Option<&Helpers>,
 ) -> Result<MeanShiftFit> {
     let dim = x.n_cols();
     let points = x.to_f64()?;
@@ -433,7 +435,7 @@ pub(crate) fn climb_all(
     dim: usize,
     settings: &ClimbSettings,
     observer: &dyn Observer,
-    helpers: Option<&ThreadPool>,
+    helpers: Option<&Helpers>,
 ) -> Result<Climbs> {
     let &ClimbSettings {
         bandwidth,
@@ -452,6 +454,8 @@ pub(crate) fn climb_all(
     let mut climbs = match for_climbs(points, dim, total_seeds, &kind)? {
         ClimbIndex::Bands(bands) => match helpers {
             Some(helpers) if parts_pay(points.len() / 2, seeds.len() / 2) => {
+                // Shared with the helpers' parts, which own what they use.
+                let bands = Arc::from(bands);
                 Some(climb_in_parts(seeds, &bands, bandwidth, max_iter, helpers))
             }
             _ => climb_in_rounds(seeds, &bands, bandwidth, max_iter, observer),

@@ -17,8 +17,10 @@ use crate::climb::{move_to, stop_distance, stops, Climbs};
 use crate::index::{BallTotal, BandIndex, QUERY_BLOCK};
 use crate::observer::{Observer, Unobserved};
 use crate::progress::{Progress, Tally};
+use crate::threads::{Helpers, Pending};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use std::sync::Arc;
 
 /// Rounds whose steps are kept, this one and the two before (bounds the memory
 /// to a few times the number of seeds; on the tutorial's blobs the two earlier
@@ -471,17 +473,18 @@ pub(crate) fn climb_in_rounds(
 /// parts are stretches of the seeds sorted by y, so that seeds bound for the
 /// same mode tend to share a part: the steps two parts both take (where their
 /// seeds would have met) are few. One hand-off to the helpers and one back,
-/// where parallel rounds hand off several times a round. Unobserved: progress
-/// counts one set of rounds.
+/// where parallel rounds hand off several times a round; a part no helper has
+/// started by the time the calling thread finished its own is climbed there
+/// too. Unobserved: progress counts one set of rounds.
 pub(crate) fn climb_in_parts(
     seeds: &[f64],
-    index: &BandIndex,
+    index: &Arc<BandIndex>,
     bandwidth: f64,
     max_iter: usize,
-    helpers: &rayon::ThreadPool,
+    helpers: &Helpers,
 ) -> Climbs {
     let rows = seeds.len() / 2;
-    let parts = helpers.current_num_threads() + 1;
+    let parts = helpers.count() + 1;
     let mut by_y: Vec<usize> = (0..rows).collect();
     by_y.sort_unstable_by(|&a, &b| seeds[2 * a + 1].total_cmp(&seeds[2 * b + 1]));
     let sorted: Vec<f64> = by_y
@@ -489,16 +492,14 @@ pub(crate) fn climb_in_parts(
         .flat_map(|&i| [seeds[2 * i], seeds[2 * i + 1]])
         .collect();
     let part = |p: usize| &sorted[2 * (p * rows / parts)..2 * ((p + 1) * rows / parts)];
-    let climb = |seeds| climb_in_rounds(seeds, index, bandwidth, max_iter, &Unobserved);
-    let mut climbed: Vec<Option<Climbs>> = (0..parts).map(|_| None).collect();
-    if let Some((own, theirs)) = climbed.split_first_mut() {
-        helpers.in_place_scope(|scope| {
-            for (p, slot) in theirs.iter_mut().enumerate() {
-                scope.spawn(move |_| *slot = climb(part(p + 1)));
-            }
-            *own = climb(part(0));
-        });
-    }
+    let theirs: Vec<_> = (1..parts)
+        .map(|p| {
+            let (seeds, index) = (part(p).to_vec(), Arc::clone(index));
+            helpers.spawn(move || climb_in_rounds(&seeds, &index, bandwidth, max_iter, &Unobserved))
+        })
+        .collect();
+    let own = climb_in_rounds(part(0), index, bandwidth, max_iter, &Unobserved);
+    let climbed = std::iter::once(own).chain(theirs.into_iter().map(Pending::join));
     // Back in seed order (an unobserved climb is never aborted).
     let mut climbs = Climbs {
         dim: 2,
@@ -507,7 +508,7 @@ pub(crate) fn climb_in_parts(
         completed: vec![0; rows],
     };
     let mut seed = by_y.iter();
-    for part in climbed.into_iter().flatten() {
+    for part in climbed.flatten() {
         for (k, &i) in (0..part.intensities.len()).zip(&mut seed) {
             climbs.positions[2 * i..2 * i + 2].copy_from_slice(&part.positions[2 * k..2 * k + 2]);
             climbs.intensities[i] = part.intensities[k];
@@ -522,7 +523,7 @@ mod tests {
     use super::*;
     use crate::blobs::{make_blobs, BlobsOptions};
     use crate::climb::{moved_and_stops, Climb};
-    use crate::threads::with_threads;
+    use crate::threads::{with_helpers, with_threads};
 
     /// The reference: one seed climbing alone, one query per step.
     fn climb_alone(seed: [f64; 2], index: &BandIndex, bandwidth: f64, max_iter: usize) -> Climb {
@@ -600,19 +601,18 @@ mod tests {
     fn parts_climb_as_the_rounds_do_in_seed_order() {
         let (points, seeds) = points_and_seeds(1200, 4, 150);
         for helpers in [1, 2, 4] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(helpers)
-                .build()
-                .unwrap();
             for bandwidth in [0.3, 1.5] {
-                let index = BandIndex::planned(&points, bandwidth);
+                let index = Arc::new(BandIndex::planned(&points, bandwidth));
                 // Fewer seeds than parts, one, none, and many, with equal ys across parts.
                 for rows in [0, 1, 2, 3, seeds.len() / 2] {
                     let seeds = &seeds[..2 * rows];
                     for max_iter in [0, 2, 300] {
                         let rounds =
                             climb_in_rounds(seeds, &index, bandwidth, max_iter, &Unobserved);
-                        let parts = climb_in_parts(seeds, &index, bandwidth, max_iter, &pool);
+                        let parts = with_helpers(helpers, |helpers| {
+                            climb_in_parts(seeds, &index, bandwidth, max_iter, helpers)
+                        })
+                        .unwrap();
                         assert_eq!(
                             Some(parts),
                             rounds,
