@@ -230,12 +230,15 @@ impl Backoff {
     }
 }
 
+/// A part's states: handed over, started by a helper or the caller, ended.
 const QUEUED: u8 = 0;
 const RUNNING: u8 = 1;
 const DONE: u8 = 2;
 
 type Work<R> = Box<dyn FnOnce() -> R + Send>;
 
+/// One part: its work until someone starts it, then its result (or its panic).
+/// The locks are never held while a part runs, so they are never poisoned.
 struct Slot<R> {
     state: AtomicU8,
     work: Mutex<Option<Work<R>>>,
