@@ -47,6 +47,16 @@ impl Climbs {
         }
     }
 
+    /// Every seed's entry at zero, to be set as the climbs end (in any order).
+    pub fn zeroed(n_seeds: usize, dim: usize) -> Self {
+        Self {
+            dim,
+            positions: vec![0.0; n_seeds * dim],
+            intensities: vec![0.0; n_seeds],
+            completed: vec![0; n_seeds],
+        }
+    }
+
     pub fn push(&mut self, climb: &Climb) {
         self.positions.extend_from_slice(&climb.position);
         self.intensities.push(climb.intensity);

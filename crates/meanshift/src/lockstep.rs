@@ -193,12 +193,7 @@ pub(crate) fn climb_in_lockstep(
     let stop = stop_distance(bandwidth);
     let total = seeds.len() / dim;
     // Every seed's entry is set when its group's climb ends.
-    let mut climbs = Climbs {
-        dim,
-        positions: vec![0.0; total * dim],
-        intensities: vec![0.0; total],
-        completed: vec![0; total],
-    };
+    let mut climbs = Climbs::zeroed(total, dim);
     let mut next_member = vec![NO_MEMBER; total];
     let mut groups: Vec<Group> = (0..total as u32)
         .map(|i| Group { first: i, last: i })

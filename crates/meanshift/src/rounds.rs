@@ -340,12 +340,7 @@ pub(crate) fn climb_in_rounds(
     let stop = stop_distance(bandwidth);
     let total = seeds.len() / 2;
     // Every seed's entry is set when its group's climb ends.
-    let mut climbs = Climbs {
-        dim: 2,
-        positions: vec![0.0; 2 * total],
-        intensities: vec![0.0; total],
-        completed: vec![0; total],
-    };
+    let mut climbs = Climbs::zeroed(total, 2);
     let next_member: Vec<AtomicU32> = (0..total).map(|_| AtomicU32::new(NO_MEMBER)).collect();
     let mut groups: Vec<Group> = seeds
         .chunks_exact(2)
@@ -487,30 +482,29 @@ pub(crate) fn climb_in_parts(
     let parts = helpers.count() + 1;
     let mut by_y: Vec<usize> = (0..rows).collect();
     by_y.sort_unstable_by(|&a, &b| seeds[2 * a + 1].total_cmp(&seeds[2 * b + 1]));
-    let sorted: Vec<f64> = by_y
-        .iter()
-        .flat_map(|&i| [seeds[2 * i], seeds[2 * i + 1]])
-        .collect();
-    let part = |p: usize| &sorted[2 * (p * rows / parts)..2 * ((p + 1) * rows / parts)];
+    let stretch = |p: usize| &by_y[p * rows / parts..(p + 1) * rows / parts];
+    let seeds_of = |p: usize| -> Vec<f64> {
+        stretch(p)
+            .iter()
+            .flat_map(|&i| [seeds[2 * i], seeds[2 * i + 1]])
+            .collect()
+    };
+    // The helpers' parts own their seeds and share the index.
     let theirs: Vec<_> = (1..parts)
         .map(|p| {
-            let (seeds, index) = (part(p).to_vec(), Arc::clone(index));
+            let (seeds, index) = (seeds_of(p), Arc::clone(index));
             helpers.spawn(move || climb_in_rounds(&seeds, &index, bandwidth, max_iter, &Unobserved))
         })
         .collect();
-    let own = climb_in_rounds(part(0), index, bandwidth, max_iter, &Unobserved);
+    let own = climb_in_rounds(&seeds_of(0), index, bandwidth, max_iter, &Unobserved);
     let climbed = std::iter::once(own).chain(theirs.into_iter().map(Pending::join));
-    // Back in seed order (an unobserved climb is never aborted).
-    let mut climbs = Climbs {
-        dim: 2,
-        positions: vec![0.0; 2 * rows],
-        intensities: vec![0.0; rows],
-        completed: vec![0; rows],
-    };
-    let mut seed = by_y.iter();
-    for part in climbed.flatten() {
-        for (k, &i) in (0..part.intensities.len()).zip(&mut seed) {
-            climbs.positions[2 * i..2 * i + 2].copy_from_slice(&part.positions[2 * k..2 * k + 2]);
+    // Back in seed order.
+    let mut climbs = Climbs::zeroed(rows, 2);
+    for (p, part) in climbed.enumerate() {
+        // An unobserved climb is never aborted.
+        let Some(part) = part else { continue };
+        for (k, &i) in stretch(p).iter().enumerate() {
+            climbs.positions[2 * i..2 * i + 2].copy_from_slice(part.position(k));
             climbs.intensities[i] = part.intensities[k];
             climbs.completed[i] = part.completed[k];
         }
